@@ -1,0 +1,12 @@
+"""grader: rubric-driven essay grading for teachers.
+
+    from grader import load_rubric, grade
+    report = grade(text, load_rubric("stalin-rise"))
+    report.to_dict()   # the version-1 JSON report
+"""
+
+from .pipeline import grade
+from .rubric import Rubric, RubricError, load_rubric, parse_rubric
+
+__all__ = ["grade", "load_rubric", "parse_rubric", "Rubric", "RubricError"]
+__version__ = "0.1.0"

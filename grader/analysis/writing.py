@@ -1,0 +1,78 @@
+"""Writing: counts, spelling mistakes with suggestions, proper nouns written in lower case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..report.model import CaseIssue, SpellingIssue, Stats, Writing
+from ..rubric.model import Rubric
+from ..text import english
+from ..text.document import Document
+
+MAX_SPELLING = 50
+
+
+@dataclass
+class WritingResult:
+    stats: Stats
+    writing: Writing
+
+
+def assess_writing(doc: Document, rubric: Rubric) -> WritingResult:
+    """Counts and surface mistakes; the rubric's names and terms are never called misspelt."""
+    words = [t for t in doc.tokens if t.is_word]
+    stats = Stats(len(words), len(doc.sentences), len(doc.paragraphs))
+    return WritingResult(stats, Writing(_spelling(doc, rubric), _lower_case_names(doc, rubric)))
+
+
+def _spelling(doc: Document, rubric: Rubric) -> list[SpellingIssue]:
+    lex = rubric.lexicon
+    out: list[SpellingIssue] = []
+    for i, t in enumerate(doc.tokens):
+        if len(out) >= MAX_SPELLING:
+            break
+        if not t.is_word or not t.norm.isalpha() or len(t.norm) < 3 or "'" in t.norm:
+            continue
+        if t.norm in lex.protected or english.is_known(t.norm):
+            continue
+        if doc.corrected[i]:
+            fixed = doc.forms[i]
+            suggestion = _display(rubric, fixed, t.text)
+            out.append(SpellingIssue(t.start, t.end, t.text, [suggestion]))
+            continue
+        s = doc.sentences[doc.sentence_of[i]]
+        if t.capitalised and i != s.first:
+            continue  # a proper noun the dictionary does not know
+        if t.text.isupper() and len(t.text) > 1:
+            continue  # an acronym
+        sugg = list(english.suggestions(t.norm))
+        if t.capitalised:
+            sugg = [w.capitalize() for w in sugg]
+        out.append(SpellingIssue(t.start, t.end, t.text, sugg))
+    return out
+
+
+def _display(rubric: Rubric, norm: str, original: str) -> str:
+    """How the rubric writes a word: 'trotsky' → 'Trotsky'."""
+    for ent in rubric.lexicon.entities.values():
+        for word in ent.name.replace("'", " ").split():
+            if word.lower() == norm:
+                return word
+    return norm.capitalize() if original[:1].isupper() else norm
+
+
+def _lower_case_names(doc: Document, rubric: Rubric) -> list[CaseIssue]:
+    """ "stalin" for "Stalin": people and places the rubric names, written in lower case."""
+    proper: dict[str, str] = {}
+    for ent in rubric.lexicon.entities.values():
+        if ent.kind not in ("person", "place"):
+            continue
+        for word in ent.name.split():
+            w = word.strip(".,'’")
+            if w[:1].isupper() and w.isalpha():
+                proper[w.lower()] = w
+    out: list[CaseIssue] = []
+    for t in doc.tokens:
+        if t.is_word and t.text[:1].islower() and t.norm in proper:
+            out.append(CaseIssue(t.start, t.end, t.text, proper[t.norm] + t.text[len(t.norm):]))
+    return out

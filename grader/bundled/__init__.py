@@ -1,0 +1,1 @@
+"""Bundled rubrics and model answers (installed from rubrics/ and model_answers/)."""

@@ -1,0 +1,1 @@
+"""Measuring agreement with teachers: metrics and labelled-set evaluation."""

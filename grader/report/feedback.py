@@ -1,0 +1,119 @@
+"""Feedback for the student: a sentence per factor, corrections, summary, strengths, next steps.
+
+The words come from the rubric's feedback texts, filled in from what the essay said:
+``{title}``, ``{quote}`` (a short excerpt of the student's sentence), ``{details}`` (what the
+student's details show, from cue labels) and ``{missing}`` (the factor's description).
+"""
+
+from __future__ import annotations
+
+from ..analysis.coverage import Coverage
+from ..rubric.model import Rubric
+from ..text.document import Document
+from .model import Feedback, Flag
+
+QUOTE_WORDS = 12
+
+DEFAULTS = {
+    "explained": "You explain {title}: {details}.",
+    "identified": "You mention {title} (\u201c{quote}\u201d) but do not yet explain it with a "
+                  "specific detail and how it helped.",
+    "missing": "You do not discuss {title}: {missing}",
+    "next_step": "Develop {title}: give a specific detail and explain how it helped.",
+}
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def _fill(template: str, **values) -> str:
+    return " ".join(template.format_map(_Blank(values)).split())
+
+
+def quote(doc: Document, cov: Coverage) -> str:
+    if not cov.identified:
+        return ""
+    s = doc.sentences[cov.identified[0].sentence]
+    words = doc.text[s.start:s.end].split()
+    text = " ".join(words[:QUOTE_WORDS])
+    text = text.rstrip(".,;:!?")
+    return text + ("…" if len(words) > QUOTE_WORDS else "")
+
+
+def details_text(doc: Document, cov: Coverage) -> str:
+    labels: list[str] = []
+    for h in cov.details:
+        label = h.label or doc.text[doc.tokens[h.first].start:doc.tokens[h.last - 1].end]
+        if label not in labels:
+            labels.append(label)
+    if not labels:
+        return ""
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:3][:-1]) + " and " + labels[:3][-1]
+
+
+def factor_feedback(doc: Document, cov: Coverage) -> str:
+    f = cov.factor
+    key = {0: "missing", 1: "identified"}.get(cov.level, "explained")
+    template = f.feedback.get(key) or DEFAULTS[key]
+    return _fill(template, title=f.title, quote=quote(doc, cov), details=details_text(doc, cov),
+                 missing=f.description)
+
+
+def correction(flag: Flag) -> str:
+    return flag.message
+
+
+def overall(doc: Document, rubric: Rubric, covs: list[Coverage], flags: list[Flag],
+            marks: float, max_marks: float, band_label: str, spelling: int) -> Feedback:
+    explained = [c for c in covs if c.level >= 2]
+    identified = [c for c in covs if c.level == 1]
+    missing = [c for c in covs if c.level == 0]
+    n = len(covs)
+    parts = []
+    if rubric.factors and all(f.max_level >= 2 for f in rubric.factors):
+        parts.append(f"You explain {len(explained)} of the {n} key factors"
+                     + (f" and mention {len(identified)} more" if identified else "") + ".")
+    else:
+        parts.append(f"Your answer covers {len(explained) + len(identified)} of the {n} "
+                     "points the mark scheme looks for.")
+    if flags:
+        parts.append(f"{len(flags)} factual error{'s' if len(flags) > 1 else ''} "
+                     "need{0} correcting.".format("" if len(flags) > 1 else "s"))
+    mark_text = _num(marks) + " / " + _num(max_marks)
+    parts.append(f"Mark: {mark_text}" + (f" ({band_label})." if band_label else "."))
+    summary = " ".join(parts)
+
+    strengths: list[str] = []
+    for c in explained[:3]:
+        strengths.append(_fill(c.factor.feedback.get("strength") or
+                               "A clear explanation of {title}.", title=c.factor.title))
+    if len(strengths) < 3 and not flags and len(doc.years) >= 3:
+        strengths.append("Accurate use of dates to support your points.")
+    if len(strengths) < 2 and identified:
+        strengths.append(f"You recognise {identified[0].factor.title} as part of the answer.")
+
+    steps: list[str] = []
+    if flags:
+        steps.append("Correct the factual errors: " + flags[0].message
+                     + (" (and the others marked)" if len(flags) > 1 else ""))
+    for c in identified + missing:
+        if len(steps) >= 3:
+            break
+        tmpl = c.factor.feedback.get("next_step") or DEFAULTS["next_step"]
+        if c.level == 0:
+            tmpl = c.factor.feedback.get("missing") or DEFAULTS["missing"]
+        steps.append(_fill(tmpl, title=c.factor.title, missing=c.factor.description,
+                           quote=quote(doc, c)))
+    if len(steps) < 2 and spelling >= 5:
+        steps.append("Proofread for spelling, especially the names of people and terms.")
+    if not steps:
+        steps.append("Add a conclusion that weighs which factor mattered most, and why.")
+    return Feedback(summary, strengths, steps[:3])
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"

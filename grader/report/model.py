@@ -1,0 +1,124 @@
+"""The report: plain dataclasses and their version-1 JSON form (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+REPORT_VERSION = "1"
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class FactorResult:
+    id: str
+    title: str
+    level: int
+    max_level: int
+    marks: float
+    max_marks: float
+    confidence: float
+    evidence: list[Evidence]
+    feedback: str
+
+
+@dataclass
+class Flag:
+    fact: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    found: str
+    expected: str
+    message: str
+
+
+@dataclass
+class SpellingIssue:
+    start: int
+    end: int
+    word: str
+    suggestions: list[str]
+
+
+@dataclass
+class CaseIssue:
+    start: int
+    end: int
+    word: str
+    expected: str
+
+
+@dataclass
+class Writing:
+    spelling: list[SpellingIssue] = field(default_factory=list)
+    capitalisation: list[CaseIssue] = field(default_factory=list)
+
+
+@dataclass
+class Stats:
+    words: int
+    sentences: int
+    paragraphs: int
+
+
+@dataclass
+class Score:
+    marks: float
+    max_marks: float
+    band: int | None
+    band_label: str
+
+
+@dataclass
+class Feedback:
+    summary: str
+    strengths: list[str]
+    next_steps: list[str]
+
+
+@dataclass
+class Report:
+    """Everything the grader says about one essay."""
+
+    essay: str | None
+    rubric_id: str
+    rubric_version: str
+    stats: Stats
+    factors: list[FactorResult]
+    flags: list[Flag]
+    writing: Writing
+    score: Score
+    feedback: Feedback
+
+    def factor(self, factor_id: str) -> FactorResult:
+        return next(f for f in self.factors if f.id == factor_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The version-1 wire form."""
+        return {
+            "essay": self.essay,
+            "rubric": {"id": self.rubric_id, "version": self.rubric_version},
+            "stats": asdict(self.stats),
+            "factors": [_num(asdict(f)) for f in self.factors],
+            "flags": [asdict(f) for f in self.flags],
+            "writing": asdict(self.writing),
+            "score": _num(asdict(self.score)),
+            "feedback": asdict(self.feedback),
+        }
+
+
+def _num(d: dict[str, Any]) -> dict[str, Any]:
+    """Whole-number marks print as ints (4, not 4.0)."""
+    for k in ("marks", "max_marks"):
+        v = d.get(k)
+        if isinstance(v, float) and v.is_integer():
+            d[k] = int(v)
+    return d

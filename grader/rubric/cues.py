@@ -1,0 +1,301 @@
+"""The cue language: phrases, alternatives, entity references, stems and co-occurrence.
+
+A cue is written by a teacher as a string or a small mapping:
+
+- ``"chief mourner|pallbearer|laid to rest"``: alternatives, each a phrase of words;
+  words match by stem (``organised`` matches ``organising``); ``word*`` matches a prefix;
+  ``@trotsky`` matches any alias or misspelling of a lexicon entry. Articles in the essay
+  are skipped inside a phrase.
+- ``{all: ["@lenin", "letter|note|wish"], within: 8}``: every part in one sentence
+  (or within N tokens of each other).
+- ``{phrase: "funeral|burial", about: ["@lenin"]}``: rejected when the essay attributes it to
+  someone else ("Kirov's funeral", "the funeral of Kirov").
+- ``label`` names what a detail shows, for feedback; ``not`` lists words that cancel the cue
+  when they occur in the same sentence.
+
+Cues are compiled once per rubric (no regular expressions: a teacher's cue cannot hang the
+grader) and then matched against any number of Documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..text.document import Document
+from ..text.lexicon import ARTICLES
+from ..text.tokens import normalise, stem
+
+MAX_ALTERNATIVES = 200
+MAX_PHRASE_WORDS = 12
+
+
+class CueError(ValueError):
+    """A cue that cannot be compiled; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    norm: str
+    stem: str
+    prefix: bool = False
+    entity: str | None = None
+
+    def matches(self, doc: Document, i: int) -> bool:
+        if self.prefix:
+            return doc.forms[i].startswith(self.norm) or doc.tokens[i].norm.startswith(self.norm)
+        return doc.stems[i] == self.stem or doc.forms[i] == self.norm
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """Where a cue matched: sentence and token range `[first, last)`."""
+
+    sentence: int
+    first: int
+    last: int
+    label: str | None = None
+
+
+@dataclass
+class Phrase:
+    """Alternatives, each a sequence of Words."""
+
+    alternatives: list[tuple[Word, ...]]
+    about: frozenset[str] = frozenset()
+    cancel: list[Phrase] = field(default_factory=list)
+    label: str | None = None
+
+    def words(self) -> set[str]:
+        return {w.norm for alt in self.alternatives for w in alt if w.entity is None}
+
+    def entities(self) -> set[str]:
+        return {w.entity for alt in self.alternatives for w in alt if w.entity}
+
+    def find(self, doc: Document, first: int = 0, last: int | None = None) -> list[Hit]:
+        """Every match in tokens `[first, last)` (default: the whole document)."""
+        last = len(doc.tokens) if last is None else last
+        hits: list[Hit] = []
+        starts: list[tuple[int, int]] = []
+        for k, alt in enumerate(self.alternatives):
+            w = alt[0]
+            for i in doc.positions(w.norm, w.stem, w.prefix, w.entity):
+                if first <= i < last:
+                    starts.append((i, k))
+        starts.sort()
+        taken = first
+        for i, k in starts:
+            if i < taken:
+                continue
+            limit = min(last, doc.sentences[doc.sentence_of[i]].last)
+            end = _match_sequence(doc, i, limit, self.alternatives[k])
+            if end is not None and self._attributed_ok(doc, i, end):
+                hits.append(Hit(doc.sentence_of[i], i, end, self.label))
+                taken = end
+        if self.cancel and hits:
+            hits = [h for h in hits if not self._cancelled(doc, h.sentence)]
+        return hits
+
+    def _attributed_ok(self, doc: Document, first: int, last: int) -> bool:
+        if not self.about:
+            return True
+        owner = _owner(doc, first, last)
+        return owner is None or owner in self.about
+
+    def _cancelled(self, doc: Document, sentence: int) -> bool:
+        s = doc.sentences[sentence]
+        return any(c.find(doc, s.first, s.last) for c in self.cancel)
+
+
+@dataclass
+class AllOf:
+    """Every part within one sentence, or within `within` tokens."""
+
+    parts: list[Phrase]
+    within: int | None = None
+    label: str | None = None
+
+    def words(self) -> set[str]:
+        return set().union(*(p.words() for p in self.parts))
+
+    def entities(self) -> set[str]:
+        return set().union(*(p.entities() for p in self.parts))
+
+    def find(self, doc: Document, first: int = 0, last: int | None = None) -> list[Hit]:
+        last = len(doc.tokens) if last is None else last
+        hits: list[Hit] = []
+        for s in doc.sentences:
+            if s.last <= first or s.first >= last:
+                continue
+            lo, hi = max(first, s.first), min(last, s.last)
+            found = [p.find(doc, lo, hi) for p in self.parts]
+            if not all(found):
+                continue
+            if self.within is None:
+                a = min(h.first for f in found for h in f)
+                b = max(h.last for f in found for h in f)
+                hits.append(Hit(s.index, a, b, self.label))
+                continue
+            best = _closest_group(found, self.within)
+            if best is not None:
+                hits.append(Hit(s.index, best[0], best[1], self.label))
+        return hits
+
+
+Cue = Phrase | AllOf
+
+
+def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) -> int | None:
+    j = i
+    for k, w in enumerate(alt):
+        if k > 0:
+            while j < limit and (doc.forms[j] in ARTICLES or doc.tokens[j].text in "\"“”‘’'-"):
+                j += 1
+        if j >= limit:
+            return None
+        if w.entity is not None:
+            ms = doc.mentions_at.get(j)
+            m = next((m for m in ms if m.entity == w.entity), None) if ms else None
+            if m is None:
+                return None
+            j = m.last
+        else:
+            if not doc.tokens[j].is_word or not w.matches(doc, j):
+                return None
+            j += 1
+    return j
+
+
+def _owner(doc: Document, first: int, last: int) -> str | None:
+    """Who a phrase is attributed to: "Kirov's funeral" or "the funeral of Kirov"."""
+    j = first - 1
+    if j >= 0 and doc.sentence_of[j] == doc.sentence_of[first]:
+        tok = doc.tokens[j]
+        if tok.possessive and tok.capitalised:
+            m = _mention_ending_at(doc, j)
+            return m.entity if m else tok.norm
+    s_last = doc.sentences[doc.sentence_of[first]].last
+    if last + 1 < s_last and doc.tokens[last].norm == "of":
+        k = last + 1
+        if doc.forms[k] in ARTICLES and k + 1 < s_last:
+            k += 1
+        ms = doc.mentions_at.get(k)
+        if ms:
+            return ms[0].entity
+        if doc.tokens[k].capitalised and doc.tokens[k].is_word:
+            return doc.tokens[k].norm
+    return None
+
+
+def _mention_ending_at(doc: Document, j: int):
+    for m in doc.mentions:
+        if m.last - 1 == j:
+            return m
+    return None
+
+
+def _closest_group(found: list[list[Hit]], within: int) -> tuple[int, int] | None:
+    anchors = found[0]
+    for a in anchors:
+        lo, hi = a.first, a.last
+        ok = True
+        for other in found[1:]:
+            near = [h for h in other if abs(h.first - a.first) <= within]
+            if not near:
+                ok = False
+                break
+            h = min(near, key=lambda h: abs(h.first - a.first))
+            lo, hi = min(lo, h.first), max(hi, h.last)
+        if ok:
+            return lo, hi
+    return None
+
+
+def compile_phrase(text: str, entities: set[str] | None = None) -> Phrase:
+    """Compile ``"a b|c*|@name"``; unknown ``@`` names raise CueError when `entities` is given."""
+    if not isinstance(text, str) or not text.strip():
+        raise CueError("a cue must be a non-empty string")
+    alts: list[tuple[Word, ...]] = []
+    for raw in text.split("|"):
+        raw = raw.strip()
+        if not raw:
+            raise CueError(f"empty alternative in {text!r}")
+        words: list[Word] = []
+        parts = raw.split()
+        if len(parts) > 1:
+            parts = [p for p in parts if p.lower() not in ARTICLES] or parts
+        for part in parts:
+            words.extend(_compile_word(part, entities))
+        if not words:
+            raise CueError(f"alternative {raw!r} has no words")
+        if len(words) > MAX_PHRASE_WORDS:
+            raise CueError(f"alternative {raw!r} is longer than {MAX_PHRASE_WORDS} words")
+        alts.append(tuple(words))
+    if len(alts) > MAX_ALTERNATIVES:
+        raise CueError(f"more than {MAX_ALTERNATIVES} alternatives")
+    return Phrase(alts)
+
+
+def _compile_word(part: str, entities: set[str] | None) -> list[Word]:
+    if part.startswith("@"):
+        name = part[1:]
+        if not name:
+            raise CueError("'@' must be followed by a lexicon id")
+        if entities is not None and name not in entities:
+            raise CueError(f"unknown lexicon entry '@{name}'")
+        return [Word(name, name, entity=name)]
+    prefix = part.endswith("*")
+    core = part.rstrip("*")
+    from ..text.tokens import tokenize
+
+    toks = [t for t in tokenize(core) if t.is_word]
+    if not toks:
+        if core and all(not c.isalnum() for c in core):
+            return []
+        raise CueError(f"{part!r} has no letters or digits")
+    if "*" in core:
+        raise CueError(f"'*' may only end a word: {part!r}")
+    out = []
+    if len(toks) > 1 or prefix:
+        toks = [t for t in toks if t.lower not in ARTICLES] or toks
+    for k, t in enumerate(toks):
+        norm, _ = normalise(t.text)
+        is_prefix = prefix and k == len(toks) - 1
+        if is_prefix and len(norm) < 3:
+            raise CueError(f"prefix {part!r} is too short (3 letters at least)")
+        out.append(Word(norm, stem(norm) if norm.isalpha() else norm, is_prefix))
+    return out
+
+
+def compile_cue(spec, entities: set[str] | None = None) -> Cue:
+    """Compile one cue item (string or mapping) as the rubric schema has validated it."""
+    if isinstance(spec, str):
+        return compile_phrase(spec, entities)
+    if not isinstance(spec, dict):
+        raise CueError("a cue is a string or a mapping with 'phrase' or 'all'")
+    label = spec.get("label")
+    cancel = [compile_phrase(c, entities) for c in spec.get("not", []) or []]
+    if "all" in spec:
+        parts = [compile_phrase(p, entities) for p in spec["all"]]
+        if len(parts) < 2:
+            raise CueError("'all' needs at least two parts")
+        for p in parts:
+            p.cancel = cancel
+        return AllOf(parts, spec.get("within"), label)
+    if "phrase" in spec:
+        ph = compile_phrase(spec["phrase"], entities)
+        ph.about = frozenset(a.lstrip("@") for a in spec.get("about", []) or [])
+        if entities is not None:
+            for a in ph.about:
+                if a not in entities:
+                    raise CueError(f"unknown lexicon entry '@{a}' in 'about'")
+        ph.cancel = cancel
+        ph.label = label
+        return ph
+    raise CueError("a cue mapping needs 'phrase' or 'all'")
+
+
+def find_all(cues: list[Cue], doc: Document, first: int = 0, last: int | None = None) -> list[Hit]:
+    hits: list[Hit] = []
+    for c in cues:
+        hits.extend(c.find(doc, first, last))
+    return hits

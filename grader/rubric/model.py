@@ -1,0 +1,111 @@
+"""A compiled rubric: cues, lexicon and fact checks built once and reused for every essay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..text.lexicon import Lexicon
+from .cues import Cue, Phrase
+
+
+@dataclass
+class Factor:
+    id: str
+    title: str
+    description: str
+    marks: list[float]
+    identify: list[Cue]
+    accept: Phrase | None
+    details: list[Cue]
+    links: list[Cue]
+    min_details: int
+    require_link: bool
+    explainable: bool
+    feedback: dict[str, str]
+
+    @property
+    def max_level(self) -> int:
+        return len(self.marks) - 1
+
+    @property
+    def max_marks(self) -> float:
+        return self.marks[-1]
+
+
+@dataclass
+class FactCheck:
+    fact: str
+    type: str
+    trigger: Phrase
+    who: frozenset[str]
+    verbs: Phrase | None
+    context: Phrase | None
+    unless: Phrase | None
+    negative: Phrase | None
+    years: frozenset[int]
+    month: int | None
+    right: frozenset[str]
+    wrong: frozenset[str]
+    expect: bool
+    side: str
+    found: str | None
+    expected: str | None
+
+
+@dataclass
+class Fact:
+    id: str
+    statement: str
+    right: str
+    checks: list[FactCheck]
+
+
+@dataclass
+class Band:
+    band: int
+    label: str
+    min_marks: float
+
+
+@dataclass
+class Group:
+    id: str
+    factors: list[str]
+    cap: float | None
+
+
+@dataclass
+class Scoring:
+    count: str
+    groups: list[Group]
+    table: list[tuple[float, float]]
+    max_marks: float | None
+
+
+@dataclass
+class Rubric:
+    """Everything needed to grade an essay against one question."""
+
+    id: str
+    version: str
+    title: str
+    question: str
+    subject: str
+    lexicon: Lexicon
+    factors: list[Factor]
+    facts: list[Fact]
+    links: list[Cue]
+    bands: list[Band]
+    scoring: Scoring
+    feedback: dict[str, str]
+    model_answer: str | None = None
+    source: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def factor(self, factor_id: str) -> Factor:
+        return next(f for f in self.factors if f.id == factor_id)
+
+    @property
+    def fact_by_id(self) -> dict[str, Fact]:
+        return {f.id: f for f in self.facts}

@@ -1,0 +1,96 @@
+"""Year and date mentions: exact years, year ranges and vague decades."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december"
+        .split()
+    )
+}
+
+_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})(?:\s*[-–/]\s*([0-9]{2}|1[0-9]{3}|20[0-9]{2}))?$")
+_DECADE = re.compile(r"^(1[0-9]{2}0|20[0-9]0)'?s$")
+
+
+@dataclass(frozen=True, slots=True)
+class YearMention:
+    """A year, range or decade named in the text, with the tokens it covers."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    token: int
+    month: int | None = None
+    vague: bool = False
+
+    @property
+    def text_value(self) -> str:
+        if self.vague:
+            return f"{self.first}s"
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+
+    def overlaps(self, years: frozenset[int]) -> bool:
+        return any(self.first <= y <= self.last for y in years)
+
+    def within(self, years: frozenset[int]) -> bool:
+        return all(y in years for y in range(self.first, self.last + 1))
+
+
+def parse_year_token(text: str) -> tuple[int, int, bool] | None:
+    """Return (first, last, vague) for '1924', '1936-38', '1922–1923', '1920s'; else None."""
+    m = _YEAR.match(text)
+    if m:
+        first = int(m.group(1))
+        if m.group(2) is None:
+            return first, first, False
+        tail = m.group(2)
+        last = int(str(first)[:2] + tail) if len(tail) == 2 else int(tail)
+        if last < first or last - first > 20:
+            return None
+        return first, last, False
+    m = _DECADE.match(text)
+    if m:
+        first = int(m.group(1))
+        return first, first + 9, True
+    return None
+
+
+def find_years(tokens) -> list[YearMention]:
+    """Find year mentions in a token list (joins '1936 - 38' and "1920 's")."""
+    out: list[YearMention] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        parsed = parse_year_token(tok.text) if tok.text[:1].isdigit() else None
+        end_tok = tok
+        if parsed and not parsed[2] and parsed[0] == parsed[1] and i + 2 < n:
+            dash, nxt = tokens[i + 1], tokens[i + 2]
+            if dash.text in "-–" and dash.start == tok.end and nxt.start == dash.end:
+                joined = parse_year_token(f"{tok.text}-{nxt.text}")
+                if joined:
+                    parsed, end_tok = joined, nxt
+                    i += 2
+        if parsed and i + 1 < n and tokens[i + 1].text in ("s", "'s") and parsed[0] % 10 == 0:
+            parsed, end_tok = (parsed[0], parsed[0] + 9, True), tokens[i + 1]
+            i += 1
+        if parsed:
+            month = _month_before(tokens, tok.index - tokens[0].index)
+            out.append(YearMention(parsed[0], parsed[1], tok.start, end_tok.end, tok.index,
+                                   month, parsed[2]))
+        i += 1
+    return out
+
+
+def _month_before(tokens, i: int) -> int | None:
+    """'January 1924', '21st of January 1924', '1 December 1934' → month number."""
+    for j in (i - 1, i - 2):
+        if j >= 0 and tokens[j].norm in MONTHS:
+            return MONTHS[tokens[j].norm]
+    return None

@@ -1,0 +1,190 @@
+"""The Document: an essay analysed once, every unit carrying `[start, end)` spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import YearMention, find_years
+from .lexicon import ARTICLES, Lexicon
+from .scopes import clause_ids, scope_flags
+from .sentences import paragraph_spans, sentence_spans
+from .tokens import Token, stem, tokenize
+
+PRONOUNS = frozenset("he him his she her they them their".split())
+FIRST_PERSON = frozenset("i we my our me us".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: its span, paragraph, and the half-open range of its token indices."""
+
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A rubric entity named in the text (tokens `[first, last)`), maybe misspelt."""
+
+    entity: str
+    kind: str
+    first: int
+    last: int
+    start: int
+    end: int
+    fuzzy: bool
+    possessive: bool
+
+
+@dataclass
+class Document:
+    """Paragraphs, sentences, tokens, scopes, years and entity mentions of one essay."""
+
+    text: str
+    paragraphs: list[Span]
+    sentences: list[Sentence]
+    tokens: list[Token]
+    forms: list[str]
+    stems: list[str]
+    corrected: list[bool]
+    clause: list[int]
+    negated: list[bool]
+    reported: list[bool]
+    modal: list[bool]
+    sentence_of: list[int]
+    years: list[YearMention]
+    mentions: list[Mention]
+    mentions_at: dict[int, list[Mention]] = field(default_factory=dict)
+    by_stem: dict[str, list[int]] = field(default_factory=dict)
+    by_form: dict[str, list[int]] = field(default_factory=dict)
+    by_entity: dict[str, list[int]] = field(default_factory=dict)
+
+    def positions(self, norm: str, stem_: str, prefix: bool = False,
+                  entity: str | None = None) -> list[int]:
+        """Token indices where a cue word (or entity mention) could start, ascending."""
+        if entity is not None:
+            return self.by_entity.get(entity, [])
+        if prefix:
+            return sorted(i for f, idx in self.by_form.items() if f.startswith(norm)
+                          for i in idx)
+        a = self.by_stem.get(stem_, [])
+        b = self.by_form.get(norm, [])
+        if not b or a is b:
+            return a
+        if not a:
+            return b
+        return sorted(set(a) | set(b))
+
+    def sentence_text(self, s: Sentence) -> str:
+        return self.text[s.start:s.end]
+
+    def words(self) -> list[Token]:
+        return [t for t in self.tokens if t.is_word]
+
+    def clause_tokens(self, clause_id: int) -> range:
+        i = next((k for k, c in enumerate(self.clause) if c == clause_id), 0)
+        j = i
+        while j < len(self.clause) and self.clause[j] == clause_id:
+            j += 1
+        return range(i, j)
+
+
+def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
+    """Analyse `text` once; spans index into `text` exactly as given."""
+    paragraphs: list[Span] = []
+    sentences: list[Sentence] = []
+    tokens: list[Token] = []
+    bounds: list[tuple[int, int]] = []
+    for p_index, (ps, pe) in enumerate(paragraph_spans(text)):
+        paragraphs.append(Span(ps, pe))
+        for ss, se in sentence_spans(text, ps, pe):
+            first = len(tokens)
+            tokens.extend(tokenize(text[ss:se], ss, first))
+            if len(tokens) == first:
+                continue
+            sentences.append(Sentence(len(sentences), ss, se, p_index, first, len(tokens)))
+            bounds.append((first, len(tokens)))
+    sentence_of = [0] * len(tokens)
+    for s in sentences:
+        for i in range(s.first, s.last):
+            sentence_of[i] = s.index
+
+    forms, stems, corrected = [], [], []
+    for t in tokens:
+        form = t.norm
+        fixed = False
+        if lexicon is not None and t.is_word and t.norm.isalpha():
+            c = lexicon.correct(t.norm)
+            if c is not None:
+                form, fixed = c, True
+        forms.append(form)
+        stems.append(stem(form) if fixed else t.stem)
+        corrected.append(fixed)
+
+    clauses = clause_ids(tokens, bounds)
+    negated, reported, modal = scope_flags(tokens, clauses, bounds)
+    years = []
+    for s in sentences:
+        years.extend(find_years(tokens[s.first:s.last]))
+    doc = Document(text, paragraphs, sentences, tokens, forms, stems, corrected, clauses,
+                   negated, reported, modal, sentence_of, years, [])
+    for i, t in enumerate(tokens):
+        if t.is_word:
+            doc.by_stem.setdefault(stems[i], []).append(i)
+            doc.by_form.setdefault(forms[i], []).append(i)
+            if t.norm != forms[i]:
+                doc.by_form.setdefault(t.norm, []).append(i)
+    if lexicon is not None:
+        _find_mentions(doc, lexicon)
+    return doc
+
+
+def _find_mentions(doc: Document, lexicon: Lexicon) -> None:
+    tokens, forms = doc.tokens, doc.forms
+    for s in doc.sentences:
+        i = s.first
+        while i < s.last:
+            best = None
+            for alias, entity_id in lexicon.starting_with(forms[i]):
+                j = _match_words(forms, tokens, i, s.last, alias)
+                if j is not None:
+                    best = (j, entity_id)
+                    break
+            if best is None:
+                i += 1
+                continue
+            j, entity_id = best
+            ent = lexicon.entities[entity_id]
+            m = Mention(entity_id, ent.kind, i, j, tokens[i].start, tokens[j - 1].end,
+                        any(doc.corrected[i:j]), tokens[j - 1].possessive
+                        or (doc.corrected[j - 1] and tokens[j - 1].norm.endswith("s")
+                            and not forms[j - 1].endswith("s")))
+            doc.mentions.append(m)
+            doc.mentions_at.setdefault(i, []).append(m)
+            doc.by_entity.setdefault(entity_id, []).append(i)
+            i = j
+
+
+def _match_words(forms, tokens, i: int, end: int, words: tuple[str, ...]) -> int | None:
+    """Match a word sequence at token i, skipping articles and hyphen/quote marks; return end."""
+    k = 0
+    j = i
+    while k < len(words):
+        while j < end and (forms[j] in ARTICLES or (not tokens[j].is_word and tokens[j].text in
+                                                     "\"“”‘’'-")) and k > 0:
+            j += 1
+        if j >= end or forms[j] != words[k]:
+            return None
+        j += 1
+        k += 1
+    return j

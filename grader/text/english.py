@@ -1,0 +1,58 @@
+"""The English word list (from pyspellchecker's packaged data), loaded once per process."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+_lock = threading.Lock()
+_state: dict = {}
+
+
+def _load() -> dict:
+    with _lock:
+        if not _state:
+            from spellchecker import SpellChecker
+
+            freq = dict(SpellChecker(distance=1).word_frequency.dictionary)
+            buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+            for word in freq:
+                if word.isalpha():
+                    buckets[(word[0], len(word))].append(word)
+            _state["freq"] = freq
+            _state["buckets"] = buckets
+    return _state
+
+
+def warm_up() -> None:
+    """Load the word list now (a server or a batch calls this before taking work)."""
+    _load()
+
+
+def is_known(word: str) -> bool:
+    """True when `word` (lower case) is an English word in the dictionary."""
+    return word in _load()["freq"]
+
+
+def frequency(word: str) -> int:
+    return _load()["freq"].get(word, 0)
+
+
+@lru_cache(maxsize=50_000)
+def suggestions(word: str, limit: int = 3) -> tuple[str, ...]:
+    """Likely intended words for a misspelt lower-case word (edit distance ≤ 2, by frequency)."""
+    state = _load()
+    freq, buckets = state["freq"], state["buckets"]
+    if not word or not word.isalpha():
+        return ()
+    max_d = 1 if len(word) <= 4 else 2
+    cands: list[str] = []
+    for length in range(len(word) - max_d, len(word) + max_d + 1):
+        cands.extend(buckets.get((word[0], length), ()))
+    found = process.extract(word, cands, scorer=OSA.distance, score_cutoff=max_d, limit=None)
+    found.sort(key=lambda r: (r[1], -freq.get(r[0], 0)))
+    return tuple(r[0] for r in found[:limit])

@@ -1,0 +1,130 @@
+"""Named people, terms and places of a rubric, and tolerant matching of their spellings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from . import english
+from .tokens import normalise, stem, tokenize
+
+ARTICLES = frozenset(("the", "a", "an"))
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, term or place the rubric names, with every alias as a tuple of norms."""
+
+    id: str
+    kind: str
+    name: str
+    aliases: tuple[tuple[str, ...], ...]
+
+
+def max_edits(length: int) -> int:
+    """Edits tolerated for a word of this length: short words need to be exact."""
+    if length <= 3:
+        return 0
+    if length <= 7:
+        return 1
+    return 2
+
+
+def alias_norms(alias: str) -> tuple[str, ...]:
+    """Tokenise an alias as essays are tokenised, dropping articles and punctuation."""
+    return tuple(t.norm for t in tokenize(alias) if t.is_word and t.norm not in ARTICLES)
+
+
+@dataclass
+class Lexicon:
+    """Entities plus the vocabulary that misspellings are corrected towards."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    vocabulary: set[str] = field(default_factory=set)
+    protected: set[str] = field(default_factory=set)
+    _by_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    _vocab_list: list[str] = field(default_factory=list)
+    _stem_list: list[str] = field(default_factory=list)
+    _stem_word: dict[str, str] = field(default_factory=dict)
+    _cache: dict[str, str | None] = field(default_factory=dict)
+
+    def add(self, entity: Entity) -> None:
+        self.entities[entity.id] = entity
+        for alias in entity.aliases:
+            if not alias:
+                continue
+            self._by_first.setdefault(alias[0], []).append((alias, entity.id))
+            for w in alias:
+                self.vocabulary.add(w)
+                self.protected.add(w)
+
+    def add_words(self, words) -> None:
+        """Cue words: misspellings of them are corrected too."""
+        for w in words:
+            if w.isalpha() and len(w) > 3:
+                self.vocabulary.add(w)
+
+    def freeze(self) -> None:
+        for lst in self._by_first.values():
+            lst.sort(key=lambda a: -len(a[0]))
+        self._vocab_list = sorted(self.vocabulary)
+        for w in self._vocab_list:
+            self._stem_word.setdefault(stem(w), w)
+        self._stem_list = sorted(self._stem_word)
+
+    def _closest(self, word: str, choices: list[str]) -> str | None:
+        if not word or max_edits(len(word)) == 0:
+            return None
+        return _closest_in(word, choices)
+
+    def starting_with(self, norm: str) -> list[tuple[tuple[str, ...], str]]:
+        return self._by_first.get(norm, [])
+
+    def correct(self, norm: str) -> str | None:
+        """The vocabulary word an unknown word is a misspelling of, or None.
+
+        Ordinary English words are never corrected, so 'bet' never becomes a name.
+        """
+        if norm in self._cache:
+            return self._cache[norm]
+        result = None
+        if (norm not in self.vocabulary and norm.isalpha() and max_edits(len(norm)) > 0
+                and not english.is_known(norm)):
+            if norm.endswith("s") and norm[:-1] in self.protected:
+                result = norm[:-1]
+            else:
+                result = self._closest(norm, self._vocab_list)
+                if result is None:
+                    st = stem(norm)
+                    found = self._closest(st, self._stem_list)
+                    if found is not None:
+                        result = self._stem_word[found]
+        if len(self._cache) < 100_000:
+            self._cache[norm] = result
+        return result
+
+
+def _closest_in(word: str, choices: list[str]) -> str | None:
+    best = process.extractOne(word, choices, scorer=OSA.distance,
+                              score_cutoff=max_edits(len(word)))
+    if best is None:
+        return None
+    cand = best[0]
+    same_start = cand[0] == word[0] or cand[:2] == word[1::-1]
+    if same_start and best[1] <= max_edits(len(cand)):
+        return cand
+    return None
+
+
+def make_entity(entity_id: str, kind: str, name: str, aliases: list[str]) -> Entity:
+    forms = []
+    for a in [name, *aliases]:
+        n = alias_norms(a)
+        if n and n not in forms:
+            forms.append(n)
+    return Entity(entity_id, kind, name, tuple(forms))
+
+
+__all__ = ["Entity", "Lexicon", "make_entity", "alias_norms", "max_edits", "normalise"]

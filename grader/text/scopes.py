@@ -1,0 +1,108 @@
+"""Clause boundaries and the scopes of negation, reported speech and modality."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .tokens import Token
+
+CLAUSE_PUNCT = frozenset(",;:()[]–—-\"“”‘’")
+CLAUSE_WORDS = frozenset(
+    "but while whereas although though because since so which who whom whose when where "
+    "after before until unless if then yet however therefore thus meaning".split()
+)
+# "and" starts a new clause when a subject or a time phrase follows it.
+AND_OPENERS = frozenset(
+    "then later in on after so he she they it we i this that was were had also all both each "
+    "eventually finally".split()
+)
+NEGATORS = frozenset("not never no nobody nothing none neither nor without cannot".split())
+NEGATION_EXCEPTIONS = frozenset("only just merely simply longer".split())  # "not only"
+REPORTING = frozenset(
+    "said say says saying claim claimed claims claiming argue argued argues believe believed "
+    "believes thought think thinks felt feel alleged allegedly supposedly rumoured rumored "
+    "blamed blame blames suggested suggests according reportedly insisted maintained".split()
+)
+# "the Testament said that …" reports a document's content, not someone's claim;
+# "Stalin said this in 1917" asserts when he said it.
+DOCUMENT_NOUNS = frozenset("testament will letter letters note notes document report book "
+                           "article policy plan law decree constitution".split())
+NOT_A_CLAIM_AFTER = frozenset("this it so nothing something much little".split())
+MODALS = frozenset("would could might should if perhaps maybe possibly unless".split())
+
+
+def is_negator(tok: Token) -> bool:
+    low = tok.norm
+    return low in NEGATORS or low.endswith("n't")
+
+
+def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int]]) -> list[int]:
+    """Give every token the id of its clause; clauses never cross sentences."""
+    ids = [0] * len(tokens)
+    cid = -1
+    for first, last in sentence_bounds:
+        cid += 1
+        for i in range(first, last):
+            tok = tokens[i]
+            starts_new = False
+            if i > first:
+                if not tok.is_word and tok.text in CLAUSE_PUNCT:
+                    starts_new = True
+                elif tok.norm in CLAUSE_WORDS:
+                    starts_new = True
+                elif tok.norm == "and" and i + 1 < last and tokens[i + 1].norm in AND_OPENERS:
+                    starts_new = True
+            if starts_new and (i - 1 >= first and ids[i - 1] == cid and _clause_has_words(
+                    tokens, ids, i, cid, first)):
+                cid += 1
+            ids[i] = cid
+    return ids
+
+
+def _clause_has_words(tokens, ids, i, cid, first) -> bool:
+    j = i - 1
+    while j >= first and ids[j] == cid:
+        if tokens[j].is_word:
+            return True
+        j -= 1
+    return False
+
+
+def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
+                sentence_bounds: Sequence[tuple[int, int]]) -> tuple[list[bool], list[bool],
+                                                                      list[bool]]:
+    """Per token: inside a negation scope, a reported claim, or a modal/conditional clause."""
+    n = len(tokens)
+    negated = [False] * n
+    reported = [False] * n
+    modal = [False] * n
+    for first, last in sentence_bounds:
+        for i in range(first, last):
+            tok = tokens[i]
+            if not tok.is_word:
+                continue
+            if is_negator(tok):
+                nxt = tokens[i + 1].norm if i + 1 < last else ""
+                if nxt in NEGATION_EXCEPTIONS:
+                    continue
+                j = i
+                while j < last and clauses[j] == clauses[i]:
+                    negated[j] = True
+                    j += 1
+            elif (tok.norm in REPORTING and not (i > first and tokens[i - 1].norm in DOCUMENT_NOUNS)
+                  and not (i + 1 < last and tokens[i + 1].norm in NOT_A_CLAIM_AFTER)) or (
+                    tok.norm == "some" and i + 1 < last
+                                           and tokens[i + 1].norm in ("say", "believe", "think",
+                                                                      "historians", "people")):
+                for j in range(i, last):
+                    reported[j] = True
+            elif tok.norm in MODALS and not tok.capitalised or tok.norm == "if":
+                cl = clauses[i]
+                span_to = cl + 2 if tok.norm in ("if", "unless") else cl + 1
+                j = i
+                while j > first and clauses[j - 1] == cl:
+                    j -= 1
+                while j < last and clauses[j] < span_to:
+                    modal[j] = True
+                    j += 1
+    return negated, reported, modal

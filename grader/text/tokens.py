@@ -1,0 +1,74 @@
+"""Word tokens with character spans, normal forms and stems."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+
+# Words (letters/digits with inner apostrophes or hyphens) or single punctuation marks.
+_WORD = r"[^\W_](?:[^\W_]|['’](?=[^\W_])|-(?=[^\W_]))*"
+_TOKENIZER = RegexpTokenizer(_WORD + r"|[^\w\s]", gaps=False)
+_STEMMER = SnowballStemmer("english", ignore_stopwords=False)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_WORDISH = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its text, `[start, end)` span, normal form, stem and flags."""
+
+    text: str
+    start: int
+    end: int
+    index: int
+    lower: str
+    norm: str
+    stem: str
+    is_word: bool
+    possessive: bool
+    capitalised: bool
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball stem of a lower-case word (cached: essays repeat their words)."""
+    return _STEMMER.stem(word)
+
+
+@lru_cache(maxsize=200_000)
+def normalise(word: str) -> tuple[str, bool]:
+    """Lower-case, fold apostrophes and accents, strip a possessive; return (norm, possessive)."""
+    low = word.translate(_APOSTROPHES).lower()
+    if not low.isascii():
+        low = "".join(
+            c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c)
+        )
+    if low.endswith("'s") and len(low) > 2:
+        return low[:-2], True
+    if low.endswith("s'") and len(low) > 2:
+        return low[:-1], True
+    return low, False
+
+
+def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
+    """Split `text` into tokens whose spans are offsets into the enclosing text."""
+    tokens: list[Token] = []
+    for i, (s, e) in enumerate(_TOKENIZER.span_tokenize(text)):
+        raw = text[s:e]
+        is_word = bool(_WORDISH.match(raw))
+        if is_word:
+            norm, poss = normalise(raw)
+            st = stem(norm) if norm.isalpha() else norm
+            cap = raw[0].isupper()
+        else:
+            norm, poss, st, cap = raw.translate(_APOSTROPHES), False, raw, False
+        tokens.append(
+            Token(raw, s + offset, e + offset, first_index + i, raw.lower(), norm, st, is_word,
+                  poss, cap)
+        )
+    return tokens
