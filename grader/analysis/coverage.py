@@ -18,6 +18,9 @@ DISCLAIMERS = compile_phrase(
     "another story|different story|off topic|off-topic|beside the point|unrelated|"
     "not part of this essay|not what this essay")
 DIRECT_NEGATORS = frozenset("no not never without".split())
+# Openers that carry a passage on: "This meant…", "He…", "As a result…".
+CONTINUERS = frozenset("this that these it its he she they his her their him them so thus "
+                       "therefore consequently because as also then this".split())
 WINDOW_AFTER = 6
 
 
@@ -94,10 +97,11 @@ def _sentence_owners(ident: dict[str, list[Hit]]) -> dict[int, set[str]]:
     return owners
 
 
-def _window(doc: Document, factor_id: str, hits: list[Hit],
+def _window(doc: Document, factor: Factor, rubric: Rubric, hits: list[Hit],
             owner: dict[int, set[str]]) -> list[int]:
     """Sentences that talk about the factor: from each mention on, within its paragraph,
-    until another factor takes over."""
+    while the next sentence carries the passage on and no other factor takes over."""
+    factor_id = factor.id
     sentences: set[int] = set()
     for h in hits:
         s = h.sentence
@@ -110,9 +114,19 @@ def _window(doc: Document, factor_id: str, hits: list[Hit],
             others = owner.get(k, set()) - {factor_id}
             if others and factor_id not in owner.get(k, set()):
                 break
+            if factor_id not in owner.get(k, set()) and not _carries_on(doc, factor, rubric, k):
+                break
             sentences.add(k)
             k += 1
     return sorted(sentences)
+
+
+def _carries_on(doc: Document, factor: Factor, rubric: Rubric, k: int) -> bool:
+    s = doc.sentences[k]
+    opening = [t for t in doc.tokens[s.first:s.last] if t.is_word][:4]
+    if any(t.norm in CONTINUERS for t in opening):
+        return True
+    return any(c.find(doc, s.first, s.last) for c in [*factor.details, *factor.links])
 
 
 def _inaccurate(hit: Hit, doc: Document, flagged: list[tuple[int, int]]) -> bool:
@@ -124,7 +138,7 @@ def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],
             owner: dict[int, set[str]], flagged, excluded: set[int]) -> Coverage:
     if not hits:
         return Coverage(factor, 0, 0.85)
-    window = [s for s in _window(doc, factor.id, hits, owner) if s not in excluded]
+    window = [s for s in _window(doc, factor, rubric, hits, owner) if s not in excluded]
     details: list[Hit] = []
     links: list[Hit] = []
     for s_index in window:
