@@ -130,8 +130,9 @@ def _carries_on(doc: Document, factor: Factor, rubric: Rubric, k: int) -> bool:
 
 
 def _inaccurate(hit: Hit, doc: Document, flagged: list[tuple[int, int]]) -> bool:
-    a, b = doc.tokens[hit.first].start, doc.tokens[hit.last - 1].end
-    return any(a < e and s < b for s, e in flagged)
+    """A detail in a sentence that states a factual error is not an accurate detail."""
+    s = doc.sentences[hit.sentence]
+    return any(s.start < e and st < s.end for st, e in flagged)
 
 
 def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],

@@ -14,13 +14,14 @@ from .people import People
 ANAPHORS = frozenset("this it that these".split())
 HOSTILE = frozenset("against oppose opposed opposing defeat defeated beat beaten attack attacked "
                     "crush crushed expel expelled versus vs rival rivals stop weaken destroy "
-                    "fought fight".split())
+                    "fought fight broke split quarrelled quarreled turned left".split())
 SUBJECT_GAP = frozenset("also then later soon quickly first had has have did was were is "
                         "eventually finally only even actually".split())
 COPULA = frozenset("was is were are became".split())
 OWNED_NOUNS = frozenset("idea policy plan theory answer brainchild belief slogan "
                         "invention creation view".split())
 YEAR_CAP = 12
+CONTEXT_REACH = 15
 CLAUSE_PENALTY = 4
 MONTH_NAMES = {v: k.capitalize() for k, v in MONTHS.items()}
 
@@ -317,6 +318,8 @@ def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
         if not (r.entities & check.wrong):
             continue
         lo, hi = sorted((r.index, hit.first))
+        if r.index < hit.first:
+            lo = max(doc.sentences[hit.sentence].first, lo - 2)
         if any(doc.tokens[i].norm in HOSTILE for i in range(lo, hi + 1)):
             continue
         start, end = _clause_span(doc, min(r.index, hit.first), max(r.last, hit.last) - 1)
@@ -336,8 +339,12 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
         return []
     s = doc.sentences[hit.sentence]
     if check.context is not None:
-        ctx = check.context.find(doc, s.first, s.last)
-        if ctx and all(_blocked(people, hit.first, c.first) for c in ctx):
+        ctx = [c for c in check.context.find(doc, s.first, s.last)
+               if abs(c.first - hit.first) <= CONTEXT_REACH]
+        if not ctx and not _context_nearby(doc, check.context, hit):
+            return []
+        if ctx and all(c.first > hit.first and _blocked(people, hit.first, c.first)
+                       for c in ctx):
             return []
     clause = doc.clause[hit.first]
     negative = doc.negated[hit.first]

@@ -93,7 +93,7 @@ class People:
         refs = [r for r in self.in_sentence(sent) if not (first <= r.index < last)]
         left = [r for r in refs if r.index < first]
         right = [r for r in refs if r.index >= last]
-        order = (left[-1:], right[:1]) if side != "right" else (right[:1], left[-1:])
+        order = (left[-1:], right[:1]) if side != "right" else (right[:1],)
         for group in order:
             if group:
                 return group[0]

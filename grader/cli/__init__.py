@@ -1,1 +1,1 @@
-"""grader.cli"""
+"""Command line: `grader mark`, `grader eval`, `grader rubric check|list`."""

@@ -33,9 +33,33 @@ def warm_up() -> None:
     _load()
 
 
+# British spellings the (American) word list lacks: organise, colour, centre, defence, …
+_UK_US = (("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", "izing"),
+          ("ises", "izes"), ("yse", "yze"), ("ysed", "yzed"), ("ysing", "yzing"),
+          ("our", "or"), ("ours", "ors"), ("oured", "ored"), ("ouring", "oring"),
+          ("ourite", "orite"), ("ourable", "orable"), ("tre", "ter"), ("tres", "ters"),
+          ("ence", "ense"), ("ogue", "og"), ("ogues", "ogs"), ("lled", "led"), ("lling", "ling"),
+          ("ller", "ler"), ("llor", "lor"), ("eable", "able"), ("gement", "gment"), ("amme", "am"))
+
+
+def _variants(word: str) -> list[str]:
+    out = []
+    for uk, us in _UK_US:
+        if word.endswith(uk):
+            out.append(word[: -len(uk)] + us)
+    for mid_uk, mid_us in (("our", "or"), ("ae", "e"), ("oe", "e"), ("isation", "ization")):
+        if mid_uk in word:
+            out.append(word.replace(mid_uk, mid_us))
+    return out
+
+
+@lru_cache(maxsize=100_000)
 def is_known(word: str) -> bool:
-    """True when `word` (lower case) is an English word in the dictionary."""
-    return word in _load()["freq"]
+    """True when `word` (lower case) is an English word, British spellings included."""
+    freq = _load()["freq"]
+    if word in freq:
+        return True
+    return any(v in freq for v in _variants(word))
 
 
 def frequency(word: str) -> int:

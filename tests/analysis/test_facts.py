@@ -1,0 +1,70 @@
+"""Fact checks: wrong dates, people, places and claims; never a right or negated claim."""
+
+import pytest
+
+from grader import grade
+
+
+def flags(text, rubric):
+    return [(f.fact, f.kind, f.found) for f in grade(text, rubric).flags]
+
+
+@pytest.mark.parametrize("text, fact, kind", [
+    ("Lenin died in 1923 and the struggle began.", "F1", "wrong_date"),
+    ("Trotsky was murdered by an agent in 1929.", "F17", "wrong_date"),
+    ("Later Trotsky was shot in Moscow.", "F17", "wrong_place"),
+    ("Socialism in One Country was Trotsky's policy.", "F9", "wrong_person"),
+    ("Stalin introduced the NEP to help the peasants.", "F23", "wrong_person"),
+    ("Trotsky gave a long speech at Lenin's funeral.", "F3", "contradiction"),
+    ("Stalin did not attend Lenin's funeral.", "F4", "contradiction"),
+    ("Bukharin was a leading member of the United Opposition.", "F13", "wrong_person"),
+    ("At first Stalin allied with Trotsky against the others.", "F12", "wrong_person"),
+    ("Lenin banned factions in 1918 to keep the party together.", "F14", "wrong_date"),
+    ("In 1925 Trotsky was expelled from the party.", "F15", "wrong_date"),
+    ("Kirov was assassinated in 1930.", "F20", "wrong_date"),
+    ("Bukharin opposed the NEP from the start.", "F18", "contradiction"),
+    ("Zinoviev and Kamenev published the Testament for everyone to read.", "F7",
+     "contradiction"),
+])
+def test_errors_are_flagged(rubric, text, fact, kind):
+    got = flags(text, rubric)
+    assert (fact, kind) in [(f, k) for f, k, _ in got], got
+
+
+@pytest.mark.parametrize("text", [
+    "After Lenin died in 1924, Stalin turned against the NEP in 1928.",
+    "Trotsky did not attend the funeral.",
+    "Trotsky said he was given the wrong date for the funeral.",
+    "Some say Trotsky was told the wrong date.",
+    "Trotsky was murdered in Mexico in 1940.",
+    "Zinoviev was expelled in 1927 and shot in 1936.",
+    "The show trials of 1936-38 killed Zinoviev, Kamenev and Bukharin.",
+    "In the 1930s Stalin's Great Terror killed millions.",
+    "Stalin became General Secretary in 1922 and used the post to promote allies.",
+    "Trotsky attacked the party in 1923 and criticised him about the 1917 revolution.",
+    "Zinoviev and Kamenev joined Trotsky in 1926 and all three were expelled in 1927.",
+    "If the Testament had been published, Stalin would have lost his job.",
+    "Stalin defeated the United Opposition of Trotsky, Zinoviev and Kamenev.",
+    "Bukharin was against Stalin's plan to end the NEP.",
+    "Kirov was murdered on 1 December 1934.",
+    "Trotsky, who was in the Caucasus, missed Lenin's funeral in January 1924.",
+    "Krupskaya, Lenin's widow, passed the Testament to the Central Committee in May 1924.",
+    "After Lenin's death in 1924 Trotsky lost ground.",
+])
+def test_right_statements_are_not_flagged(rubric, text):
+    assert flags(text, rubric) == []
+
+
+def test_flag_carries_fact_expected_and_message(rubric):
+    rep = grade("Lenin died in 1922, which surprised everyone.", rubric)
+    (f,) = rep.flags
+    assert f.fact == "F1" and f.found == "1922" and "1924" in f.expected
+    assert "Lenin died in January 1924" in f.message and "1922" in f.message
+    assert rep.flags[0].text == "Lenin died in 1922"
+
+
+def test_a_year_binds_to_its_own_event(rubric):
+    text = "In 1927 he killed Zinoviev and then in 1929 he killed Bukharin."
+    got = grade("Stalin began the purges. " + text, rubric).flags
+    assert [f.found for f in got] == ["1927", "1929"]
+    assert all(f.fact == "F21" for f in got)

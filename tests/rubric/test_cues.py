@@ -1,0 +1,70 @@
+import pytest
+
+from grader.rubric.cues import CueError, compile_cue
+from grader.text import Lexicon, build_document, make_entity
+
+
+def lx() -> Lexicon:
+    lexicon = Lexicon()
+    lexicon.add(make_entity("lenin", "person", "Lenin", []))
+    lexicon.add(make_entity("kirov", "person", "Kirov", []))
+    lexicon.freeze()
+    return lexicon
+
+
+def texts(cue, text, lexicon=None):
+    doc = build_document(text, lexicon or lx())
+    return [doc.text[doc.tokens[h.first].start:doc.tokens[h.last - 1].end]
+            for h in cue.find(doc)]
+
+
+def test_alternatives_phrases_and_stems():
+    cue = compile_cue("chief mourner|organise the funeral")
+    assert texts(cue, "He was the chief mourner and organised a funeral.") == [
+        "chief mourner", "organised a funeral"]
+
+
+def test_prefix_words():
+    cue = compile_cue("purg*")
+    assert texts(cue, "The purging began; purges followed.") == ["purging", "purges"]
+
+
+def test_entity_reference_and_co_occurrence_within_window():
+    cue = compile_cue({"all": ["@lenin", "letter*|wish*"], "within": 5}, {"lenin", "kirov"})
+    assert texts(cue, "Lenin's last letters warned the party.") == ["Lenin's last letters"]
+    assert texts(cue, "Lenin was ill for a very long time before anybody read any letters.") == []
+
+
+def test_about_rejects_someone_elses_funeral():
+    cue = compile_cue({"phrase": "funeral", "about": ["@lenin"]}, {"lenin", "kirov"})
+    assert texts(cue, "Lenin's funeral mattered.") == ["funeral"]
+    assert texts(cue, "Kirov's funeral was grand.") == []
+    assert texts(cue, "The funeral of Kirov was grand.") == []
+    assert texts(cue, "The funeral was grand.") == ["funeral"]
+
+
+def test_not_cancels_in_the_same_sentence():
+    cue = compile_cue({"phrase": "purges", "not": ["mao"]})
+    assert texts(cue, "Mao had purges too.") == []
+    assert texts(cue, "The purges began.") == ["purges"]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("", "non-empty"),
+    ("a||b", "empty alternative"),
+    ("@", "lexicon id"),
+    ("pu*", "too short"),
+    ("fu*nny", "only end"),
+    ({"all": ["one"]}, "at least two"),
+    ({"phrase": "x", "all": ["a", "b"]}, None),
+])
+def test_bad_cues_are_refused_with_a_reason(bad, message):
+    with pytest.raises(CueError) as exc:
+        compile_cue(bad, {"lenin"})
+    if message:
+        assert message in str(exc.value)
+
+
+def test_unknown_entity_is_named():
+    with pytest.raises(CueError, match="@trotsky"):
+        compile_cue("@trotsky", {"lenin"})

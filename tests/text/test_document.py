@@ -1,0 +1,79 @@
+from grader.text import Lexicon, build_document, make_entity
+
+
+def lexicon() -> Lexicon:
+    lx = Lexicon()
+    lx.add(make_entity("trotsky", "person", "Trotsky", ["Leon Trotsky"]))
+    lx.add(make_entity("zinoviev", "person", "Zinoviev", []))
+    lx.add(make_entity("kamenev", "person", "Kamenev", []))
+    lx.add(make_entity("sioc", "term", "Socialism in One Country", []))
+    lx.add(make_entity("testament", "term", "Lenin's Testament", ["testament"]))
+    lx.add_words(["funeral", "purges"])
+    lx.freeze()
+    return lx
+
+
+def test_paragraphs_and_sentences_have_exact_spans():
+    text = "First point here. Dr. Smith agreed.\n\nSecond paragraph, e.g. this one. End."
+    doc = build_document(text)
+    assert [text[p.start:p.end] for p in doc.paragraphs] == [
+        "First point here. Dr. Smith agreed.", "Second paragraph, e.g. this one. End."]
+    assert [doc.sentence_text(s) for s in doc.sentences] == [
+        "First point here.", "Dr. Smith agreed.", "Second paragraph, e.g. this one.", "End."]
+
+
+def test_negation_scope_runs_to_the_clause_end():
+    doc = build_document("Trotsky did not attend the funeral, but Stalin spoke.")
+    neg = {t.text: doc.negated[t.index] for t in doc.tokens}
+    assert neg["attend"] and neg["funeral"]
+    assert not neg["Stalin"] and not neg["spoke"]
+
+
+def test_not_only_is_not_a_negation():
+    doc = build_document("It was not only rude but also dangerous.")
+    assert not any(doc.negated)
+
+
+def test_nt_contractions_negate():
+    doc = build_document("Trotsky didn't come to the funeral.")
+    assert doc.negated[[t.text for t in doc.tokens].index("funeral")]
+
+
+def test_reported_claims_are_marked():
+    doc = build_document("Trotsky later claimed that Stalin gave him the wrong date.")
+    assert doc.reported[[t.text for t in doc.tokens].index("date")]
+    doc2 = build_document("Lenin's Testament said that Stalin was too rude.")
+    assert not any(doc2.reported)
+
+
+def test_years_ranges_months_and_decades():
+    doc = build_document("Lenin died in January 1924; the trials of 1936-38 and the 1920s.")
+    ys = [(y.first, y.last, y.month, y.vague) for y in doc.years]
+    assert ys == [(1924, 1924, 1, False), (1936, 1938, None, False), (1920, 1929, None, True)]
+    assert [doc.text[y.start:y.end] for y in doc.years] == ["1924", "1936-38", "1920s"]
+
+
+def test_misspelt_names_and_terms_are_found():
+    lx = lexicon()
+    doc = build_document("Trotksy, Zinovief and Kamanev opposed Socalism in one contry. "
+                         "Lenins testement was hidden.", lx)
+    found = [(m.entity, doc.text[m.start:m.end]) for m in doc.mentions]
+    assert ("trotsky", "Trotksy") in found
+    assert ("zinoviev", "Zinovief") in found
+    assert ("kamenev", "Kamanev") in found
+    assert ("sioc", "Socalism in one contry") in found
+    assert ("testament", "Lenins testement") in found
+
+
+def test_ordinary_words_never_become_names():
+    lx = lexicon()
+    doc = build_document("The tricky rotary trots along; a camera never lies. Funeral "
+                         "purses are fine.", lx)
+    assert doc.mentions == []
+    assert "purges" not in doc.forms
+
+
+def test_possessive_without_apostrophe_is_a_possessive_mention():
+    doc = build_document("Socialism in one country was Trotskys idea.", lexicon())
+    m = next(m for m in doc.mentions if m.entity == "trotsky")
+    assert m.possessive and m.fuzzy
