@@ -272,6 +272,8 @@ def compile_cue(spec, entities: set[str] | None = None) -> Cue:
         return compile_phrase(spec, entities)
     if not isinstance(spec, dict):
         raise CueError("a cue is a string or a mapping with 'phrase' or 'all'")
+    if ("all" in spec) == ("phrase" in spec):
+        raise CueError("a cue mapping needs exactly one of 'phrase' or 'all'")
     label = spec.get("label")
     cancel = [compile_phrase(c, entities) for c in spec.get("not", []) or []]
     if "all" in spec:
