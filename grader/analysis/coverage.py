@@ -16,7 +16,8 @@ ESSAY_SUBJECT = compile_phrase("this essay|this answer|this piece|my essay|my an
 DISCLAIMERS = compile_phrase(
     "different topic|another topic|different subject|another subject|not relevant|irrelevant|"
     "another story|different story|off topic|off-topic|beside the point|unrelated|"
-    "not part of this essay|not what this essay")
+    "not part of this essay|not what this essay|nothing to do with|"
+    "other dictators|other dictatorships")
 DIRECT_NEGATORS = frozenset("no not never without".split())
 # Openers that carry a passage on: "This meant…", "He…", "As a result…".
 CONTINUERS = frozenset("this that these it its he she they his her their him them so thus "
@@ -39,7 +40,7 @@ class Coverage:
 
 def assess_coverage(doc: Document, rubric: Rubric, flags: list[Flag]) -> list[Coverage]:
     """Level and evidence for every factor of the rubric."""
-    excluded = _excluded_sentences(doc)
+    excluded = _excluded_sentences(doc, rubric)
     ident = {f.id: _identify(doc, f, excluded) for f in rubric.factors}
     owner = _sentence_owners(ident)
     flagged = [(f.start, f.end) for f in flags]
@@ -47,11 +48,19 @@ def assess_coverage(doc: Document, rubric: Rubric, flags: list[Flag]) -> list[Co
             for f in rubric.factors]
 
 
-def _excluded_sentences(doc: Document) -> set[int]:
-    """Sentences whose mentions do not count: disclaimers ("that is a different topic")."""
+def _excluded_sentences(doc: Document, rubric: Rubric) -> set[int]:
+    """Sentences whose mentions do not count: disclaimers ("that is a different topic") and,
+    when the rubric gives its period, sentences dated only outside it ("in 1903")."""
     out = set()
     for h in DISCLAIMERS.find(doc):
         out.add(h.sentence)
+    if rubric.period is not None:
+        lo, hi = rubric.period
+        dated: dict[int, list[bool]] = {}
+        for y in doc.years:
+            inside = not (y.last < lo or y.first > hi)
+            dated.setdefault(doc.sentence_of[y.token], []).append(inside)
+        out.update(s for s, marks in dated.items() if not any(marks))
     return out
 
 
@@ -107,16 +116,29 @@ def _window(doc: Document, factor: Factor, rubric: Rubric, hits: list[Hit],
         s = h.sentence
         sentences.add(s)
         para = doc.sentences[s].paragraph
+        # the sentence before may open the passage ("In the 1930s Stalin made sure no one
+        # could threaten him again. Kirov was murdered…")
+        b = s - 1
+        while (b >= 0 and b >= s - 2 and doc.sentences[b].paragraph == para
+               and not owner.get(b) and _carries_on(doc, factor, rubric, b)):
+            sentences.add(b)
+            b -= 1
         k = s + 1
+        gap = 0
         while k < len(doc.sentences) and k <= s + WINDOW_AFTER:
             if doc.sentences[k].paragraph != para:
                 break
+            mine = factor_id in owner.get(k, set())
             others = owner.get(k, set()) - {factor_id}
-            if others and factor_id not in owner.get(k, set()):
+            if mine or _carries_on(doc, factor, rubric, k):
+                sentences.add(k)
+                gap = 0
+            elif others:
                 break
-            if factor_id not in owner.get(k, set()) and not _carries_on(doc, factor, rubric, k):
-                break
-            sentences.add(k)
+            else:
+                gap += 1  # one sentence aside is allowed; two end the passage
+                if gap > 1:
+                    break
             k += 1
     return sorted(sentences)
 
@@ -126,13 +148,28 @@ def _carries_on(doc: Document, factor: Factor, rubric: Rubric, k: int) -> bool:
     opening = [t for t in doc.tokens[s.first:s.last] if t.is_word][:4]
     if any(t.norm in CONTINUERS for t in opening):
         return True
-    return any(c.find(doc, s.first, s.last) for c in [*factor.details, *factor.links])
+    return k in _cue_sentences(doc, factor)
+
+
+def _cue_sentences(doc: Document, factor: Factor) -> set[int]:
+    key = ("factor-cue-sentences", factor.id)
+    got = doc.cache.get(key)
+    if got is None:
+        got = {h.sentence for c in [*factor.details, *factor.links] for h in c.find(doc)}
+        doc.cache[key] = got
+    return got
 
 
 def _inaccurate(hit: Hit, doc: Document, flagged: list[tuple[int, int]]) -> bool:
-    """A detail in a sentence that states a factual error is not an accurate detail."""
-    s = doc.sentences[hit.sentence]
-    return any(s.start < e and st < s.end for st, e in flagged)
+    """A detail inside a flagged claim is not an accurate detail."""
+    a, b = doc.tokens[hit.first].start, doc.tokens[hit.last - 1].end
+    return any(a < e and s < b for s, e in flagged)
+
+
+def _core_flagged(doc: Document, hits: list[Hit], flagged: list[tuple[int, int]]) -> set[int]:
+    """Sentences where the claim naming the factor is itself wrong ("Socialism in One Country
+    was Trotsky's idea"): nothing else in them counts as an accurate detail."""
+    return {h.sentence for h in hits if _inaccurate(h, doc, flagged)}
 
 
 def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],
@@ -140,16 +177,13 @@ def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],
     if not hits:
         return Coverage(factor, 0, 0.85)
     window = [s for s in _window(doc, factor, rubric, hits, owner) if s not in excluded]
-    details: list[Hit] = []
-    links: list[Hit] = []
-    for s_index in window:
-        s = doc.sentences[s_index]
-        for cue in factor.details:
-            for h in cue.find(doc, s.first, s.last):
-                if not _inaccurate(h, doc, flagged):
-                    details.append(h)
-        for cue in [*factor.links, *rubric.links]:
-            links.extend(cue.find(doc, s.first, s.last))
+    wset = set(window)
+    core = _core_flagged(doc, hits, flagged)
+    details = [h for cue in factor.details for h in cue.find(doc)
+               if h.sentence in wset and h.sentence not in core
+               and not _inaccurate(h, doc, flagged)]
+    links = [h for cue in [*factor.links, *rubric.links] for h in cue.find(doc)
+             if h.sentence in wset]
     distinct = {(h.label or doc.text[doc.tokens[h.first].start:doc.tokens[h.last - 1].end]
                  .lower()) for h in details}
     explained = (factor.explainable and len(distinct) >= max(1, factor.min_details)

@@ -72,7 +72,7 @@ def check_facts(doc: Document, rubric: Rubric) -> list[Flag]:
                     flags.extend(_polarity_flags(doc, people, fact, check, hit))
                 elif check.type == "place":
                     flags.extend(_place_flags(doc, people, fact, check, hit))
-    flags.extend(_date_flags(doc, date_events, facts))
+    flags.extend(_date_flags(doc, date_events, facts, people))
     return _dedupe(flags)
 
 
@@ -134,6 +134,17 @@ def _context_nearby(doc: Document, context: Phrase, hit: Hit) -> bool:
     return False
 
 
+def _same_claim(doc: Document, ctx: Hit, hit: Hit) -> bool:
+    """The context belongs to the claim: in its clause, or in an opening phrase before it
+    ("In his Testament, Lenin praised Stalin"), not in a relative clause ("Bukharin, who
+    supported the NEP, against…")."""
+    c, t = doc.clause[ctx.first], doc.clause[hit.first]
+    if c == t:
+        return True
+    first_clause = doc.clause[doc.sentences[ctx.sentence].first]
+    return c == first_clause and c < t
+
+
 def _blocked(people: People, a: int, b: int) -> bool:
     """Someone else stands between a claim and its subject ("against Stalin's plan to end
     the NEP"); a possessive naming the context itself ("Lenin's funeral") does not count."""
@@ -186,7 +197,8 @@ def _owned_year(doc: Document, y: YearMention) -> bool:
             and doc.tokens[nxt].norm not in ("and", "to", "when", "was", "were"))
 
 
-def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact]) -> list[Flag]:
+def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
+                people: People) -> list[Flag]:
     flags: list[Flag] = []
     by_sentence: dict[int, list[DateEvent]] = {}
     for ev in events:
@@ -199,8 +211,9 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact]) 
         leading = _leads_clause(doc, y)
         for ev in by_sentence[s]:
             ds = [abs(a - y.token) + CLAUSE_PENALTY * abs(doc.clause[a] - doc.clause[y.token])
-                  for a in ev.anchors if a > y.token - 1 and (leading or a - y.token <= 3)
-                  or a < y.token]
+                  for a in ev.anchors
+                  if (a > y.token and (leading or a - y.token <= 3))
+                  or (a < y.token and not (leading and doc.clause[a] < doc.clause[y.token]))]
             d = min(ds) if ds else YEAR_CAP + 1
             if d <= YEAR_CAP:
                 scored.append((d, ev))
@@ -219,10 +232,31 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact]) 
         found = y.text_value
         if y.month and not y.vague and y.first == y.last and ev.check.month:
             found = f"{MONTH_NAMES[y.month]} {y.first}"
-        start, end = _clause_span(doc, min(ev.first, y.token), max(ev.last - 1, y.token))
+        start, end = _event_span(doc, people, ev, y)
         flags.append(_flag(doc, fact, ev.check, "wrong_date", start, end, found,
                            ev.check.expected or _years_text(ev.check)))
     return flags
+
+
+def _event_span(doc: Document, people: People, ev: DateEvent, y: YearMention) -> tuple[int, int]:
+    """From the person the event is about (when in the same clause) to the year:
+    "the army leader Tukhachevsky was shot in 1939", not the whole sentence."""
+    lo, hi = min(ev.first, y.token), max(ev.last - 1, y.token)
+    clause = doc.clause[ev.first]
+    before = [r for r in people.in_clause(clause) if r.index < ev.first]
+    if before and (not ev.check.who or before[-1].entities & ev.check.who):
+        lo = min(lo, before[-1].index)
+    s = doc.sentences[ev.sentence]
+    # open the span to the start of its noun phrase ("the army leader …")
+    while lo > s.first and doc.clause[lo - 1] == doc.clause[lo] and doc.tokens[lo - 1].is_word \
+            and not doc.tokens[lo - 1].capitalised and doc.tokens[lo - 1].norm not in (
+            "and", "or", "but", "had", "has", "have", "then", "when", "after", "before"):
+        lo -= 1
+        if lo <= s.first:
+            break
+    while hi + 1 < s.last and doc.tokens[hi + 1].start < y.end:
+        hi += 1
+    return doc.tokens[lo].start, doc.tokens[hi].end
 
 
 def _years_text(check: FactCheck) -> str:
@@ -242,6 +276,8 @@ def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
     """Who the essay says owns or did the trigger ("Trotsky's idea", "Stalin introduced X")."""
     s = doc.sentences[hit.sentence]
     refs = people.in_sentence(hit.sentence)
+    if check.role == "agent":
+        return _doer(doc, check, hit, refs, s)
     # (a) possessive right before: "Trotsky's Permanent Revolution"
     for r in refs:
         if r.possessive and not r.pronoun and r.last == hit.first:
@@ -262,6 +298,12 @@ def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
             for r in refs:
                 if r.possessive and not r.pronoun and r.last in (noun, noun - 1):
                     return r, r.index
+    return _doer(doc, check, hit, refs, s)
+
+
+def _doer(doc: Document, check: FactCheck, hit: Hit, refs, s):
+    """Who did the verb to the trigger: "Stalin (also) came up with the NEP", "the NEP was
+    introduced by Lenin"."""
     if check.verbs is None:
         return None
     for v in check.verbs.find(doc, s.first, s.last):
@@ -289,6 +331,8 @@ def _person_flags(doc, people, fact, check, hit) -> list[Flag]:
     if found is None:
         return []
     ref, pivot = found
+    if ref.pronoun:
+        return []  # "he came up with it": too unsure who "he" is to call it wrong
     if doc.negated[pivot] or doc.negated[hit.first] or not _asserted(doc, pivot):
         return []
     wrong = [e for e in ref.entities
@@ -315,7 +359,8 @@ def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
     if check.who and not any(r.entities & check.who for r in members):
         return []
     for r in members:
-        if not (r.entities & check.wrong):
+        if not (r.entities & check.wrong) and not (check.right and not (r.entities
+                                                                        & check.right)):
             continue
         lo, hi = sorted((r.index, hit.first))
         if r.index < hit.first:
@@ -335,19 +380,19 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
         return []
     if ref is not None and people.between(ref.index, hit.first) and not ref.pronoun:
         return []
-    if not _asserted(doc, hit.first):
+    if doc.reported[hit.first] or (doc.modal[hit.first] and not check.hedged):
         return []
     s = doc.sentences[hit.sentence]
     if check.context is not None:
         ctx = [c for c in check.context.find(doc, s.first, s.last)
-               if abs(c.first - hit.first) <= CONTEXT_REACH]
+               if abs(c.first - hit.first) <= CONTEXT_REACH and _same_claim(doc, c, hit)]
         if not ctx and not _context_nearby(doc, check.context, hit):
             return []
         if ctx and all(c.first > hit.first and _blocked(people, hit.first, c.first)
                        for c in ctx):
             return []
     clause = doc.clause[hit.first]
-    negative = doc.negated[hit.first]
+    negative = doc.negated[hit.first] or (ref is not None and doc.negated[ref.index])
     if check.negative is not None:
         negative = negative or any(doc.clause[h.first] == clause
                                    for h in check.negative.find(doc, s.first, s.last))

@@ -60,12 +60,17 @@ class People:
     def __init__(self, doc: Document):
         self.doc = doc
         self.refs = person_refs(doc)
+        self._by_clause: dict[int, list[PersonRef]] = {}
+        self._by_sentence: dict[int, list[PersonRef]] = {}
+        for r in self.refs:
+            self._by_clause.setdefault(doc.clause[r.index], []).append(r)
+            self._by_sentence.setdefault(doc.sentence_of[r.index], []).append(r)
 
     def in_clause(self, clause: int) -> list[PersonRef]:
-        return [r for r in self.refs if self.doc.clause[r.index] == clause]
+        return self._by_clause.get(clause, [])
 
     def in_sentence(self, sentence: int) -> list[PersonRef]:
-        return [r for r in self.refs if self.doc.sentence_of[r.index] == sentence]
+        return self._by_sentence.get(sentence, [])
 
     def participants(self, first: int, last: int) -> frozenset[str]:
         """People a trigger at tokens `[first, last)` is about.
@@ -80,6 +85,13 @@ class People:
         clause = doc.clause[first]
         inside = [r for r in self.in_clause(clause) if not (first <= r.index < last)]
         if inside:
+            left = [r for r in inside if r.index < first]
+            right = [r for r in inside if r.index >= last and r.index - last <= 3]
+            if left:
+                # the nearest person before it and those listed with them
+                # ("Zinoviev, Kamenev and Bukharin were shot"), plus a close object
+                group = self._coordinated(left)
+                return frozenset().union(*(r.entities for r in group + right[:1]))
             return frozenset().union(*(r.entities for r in inside))
         sent = doc.sentence_of[first]
         earlier = [r for r in self.in_sentence(sent) if r.index < first]
@@ -87,12 +99,26 @@ class People:
             return earlier[-1].entities
         return frozenset()
 
+    def _coordinated(self, left: list[PersonRef]) -> list[PersonRef]:
+        group = [left[-1]]
+        for r in reversed(left[:-1]):
+            gap = self.doc.tokens[r.last:group[-1].index]
+            if gap and all(t.norm in (",", "and", "&") for t in gap):
+                group.append(r)
+            else:
+                break
+        return group
+
     def nearest(self, first: int, last: int, side: str = "left") -> PersonRef | None:
         """The person closest to a trigger in its sentence, on the preferred side first."""
         sent = self.doc.sentence_of[first]
         refs = [r for r in self.in_sentence(sent) if not (first <= r.index < last)]
         left = [r for r in refs if r.index < first]
         right = [r for r in refs if r.index >= last]
+        if side == "either":
+            both = left[-1:] + right[:1]
+            return min(both, key=lambda r: min(abs(r.index - first), abs(r.index - last)),
+                       default=None)
         order = (left[-1:], right[:1]) if side != "right" else (right[:1],)
         for group in order:
             if group:
@@ -101,4 +127,5 @@ class People:
 
     def between(self, a: int, b: int) -> list[PersonRef]:
         lo, hi = min(a, b), max(a, b)
-        return [r for r in self.refs if lo < r.index < hi and not r.pronoun]
+        refs = self.in_sentence(self.doc.sentence_of[lo])
+        return [r for r in refs if lo < r.index < hi and not r.pronoun]

@@ -46,7 +46,7 @@ class Word:
         return doc.stems[i] == self.stem or doc.forms[i] == self.norm
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
     """Where a cue matched: sentence and token range `[first, last)`."""
 
@@ -73,7 +73,10 @@ class Phrase:
 
     def find(self, doc: Document, first: int = 0, last: int | None = None) -> list[Hit]:
         """Every match in tokens `[first, last)` (default: the whole document)."""
-        last = len(doc.tokens) if last is None else last
+        return _cached(self, doc, first, last)
+
+    def _find_all(self, doc: Document) -> list[Hit]:
+        first, last = 0, len(doc.tokens)
         hits: list[Hit] = []
         starts: list[tuple[int, int]] = []
         for k, alt in enumerate(self.alternatives):
@@ -121,27 +124,47 @@ class AllOf:
         return set().union(*(p.entities() for p in self.parts))
 
     def find(self, doc: Document, first: int = 0, last: int | None = None) -> list[Hit]:
-        last = len(doc.tokens) if last is None else last
+        """Every sentence (or window) where all parts occur, within tokens `[first, last)`."""
+        return _cached(self, doc, first, last)
+
+    def _find_all(self, doc: Document) -> list[Hit]:
+        per_part: list[dict[int, list[Hit]]] = []
+        for p in self.parts:
+            grouped: dict[int, list[Hit]] = {}
+            for h in p.find(doc):
+                grouped.setdefault(h.sentence, []).append(h)
+            if not grouped:
+                return []
+            per_part.append(grouped)
+        common = set(per_part[0]).intersection(*per_part[1:])
         hits: list[Hit] = []
-        for s in doc.sentences:
-            if s.last <= first or s.first >= last:
-                continue
-            lo, hi = max(first, s.first), min(last, s.last)
-            found = [p.find(doc, lo, hi) for p in self.parts]
-            if not all(found):
-                continue
+        for sent in sorted(common):
+            found = [g[sent] for g in per_part]
             if self.within is None:
                 a = min(h.first for f in found for h in f)
                 b = max(h.last for f in found for h in f)
-                hits.append(Hit(s.index, a, b, self.label))
+                hits.append(Hit(sent, a, b, self.label))
                 continue
             best = _closest_group(found, self.within)
             if best is not None:
-                hits.append(Hit(s.index, best[0], best[1], self.label))
+                hits.append(Hit(sent, best[0], best[1], self.label))
         return hits
 
 
 Cue = Phrase | AllOf
+
+
+def _cached(cue, doc: Document, first: int, last: int | None) -> list[Hit]:
+    """Match a cue once per document; ranges filter the cached hits."""
+    key = id(cue)
+    hits = doc.cache.get(key)
+    if hits is None:
+        hits = cue._find_all(doc)
+        doc.cache[key] = hits
+    if first == 0 and last is None:
+        return hits
+    last = len(doc.tokens) if last is None else last
+    return [h for h in hits if first <= h.first and h.last <= last]
 
 
 def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) -> int | None:

@@ -240,7 +240,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 years=frozenset(c["years"]), month=c["month"],
                 right=frozenset(r.lstrip("@") for r in c["right"]),
                 wrong=frozenset(r.lstrip("@") for r in c["wrong"]),
-                expect=c["expect"], side=c["side"], found=c["found"], expected=c["expected"],
+                expect=c["expect"], hedged=c["hedged"], side=c["side"], role=c["role"], found=c["found"], expected=c["expected"],
             ))
         facts.append(Fact(fact["id"], fact["statement"], fact["right"], checks))
     if problems:
@@ -270,6 +270,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
         question=clean["question"], subject=clean["subject"], lexicon=lexicon,
         factors=factors, facts=facts, links=links, bands=bands, scoring=scoring,
         feedback=dict(clean["feedback"]), model_answer=model_answer, source=source,
+        period=(clean["period"]["from_"], clean["period"]["to"]) if clean.get("period") else None,
         raw=json.loads(json.dumps(raw, default=str)),
     )
 

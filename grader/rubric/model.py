@@ -48,7 +48,9 @@ class FactCheck:
     right: frozenset[str]
     wrong: frozenset[str]
     expect: bool
+    hedged: bool
     side: str
+    role: str
     found: str | None
     expected: str | None
 
@@ -99,6 +101,7 @@ class Rubric:
     bands: list[Band]
     scoring: Scoring
     feedback: dict[str, str]
+    period: tuple[int, int] | None = None
     model_answer: str | None = None
     source: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)

@@ -178,6 +178,17 @@ class ScoringSchema(Schema):
     max_marks = fields.Float(load_default=None, allow_none=True)
 
 
+class PeriodSchema(Schema):
+    """Years the question is about; a factor's words in a sentence dated wholly outside
+    them ("the party split into factions in 1903") are about something else."""
+
+    class Meta:
+        unknown = RAISE
+
+    from_ = fields.Integer(required=True, data_key="from")
+    to = fields.Integer(required=True)
+
+
 class RubricSchema(Schema):
     """A whole rubric file."""
 
@@ -198,6 +209,7 @@ class RubricSchema(Schema):
     bands = fields.List(fields.Nested(BandSchema), load_default=list)
     scoring = fields.Nested(ScoringSchema, load_default=lambda: ScoringSchema().load({}))
     feedback = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    period = fields.Nested(PeriodSchema, load_default=None, allow_none=True)
 
     @validates_schema
     def _factor_ids(self, data, **kwargs):
@@ -231,7 +243,10 @@ class FactCheckSchema(Schema):
     right = fields.List(fields.String(), load_default=list)
     wrong = fields.List(fields.String(), load_default=list)
     expect = fields.Boolean(load_default=True)
-    side = fields.String(load_default="left", validate=validate.OneOf(["left", "right"]))
+    hedged = fields.Boolean(load_default=False)
+    side = fields.String(load_default="left",
+                         validate=validate.OneOf(["left", "right", "either"]))
+    role = fields.String(load_default="owner", validate=validate.OneOf(["owner", "agent"]))
     negative = fields.String(load_default=None, allow_none=True)
     found = fields.String(load_default=None, allow_none=True)
     expected = fields.String(load_default=None, allow_none=True)

@@ -17,7 +17,7 @@ _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})(?:\s*[-–/]\s*([0-9]{2}|1[0-9]{3}|
 _DECADE = re.compile(r"^(1[0-9]{2}0|20[0-9]0)'?s$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class YearMention:
     """A year, range or decade named in the text, with the tokens it covers."""
 

@@ -14,13 +14,13 @@ PRONOUNS = frozenset("he him his she her they them their".split())
 FIRST_PERSON = frozenset("i we my our me us".split())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Span:
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sentence:
     """A sentence: its span, paragraph, and the half-open range of its token indices."""
 
@@ -32,7 +32,7 @@ class Sentence:
     last: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mention:
     """A rubric entity named in the text (tokens `[first, last)`), maybe misspelt."""
 
@@ -68,6 +68,7 @@ class Document:
     by_stem: dict[str, list[int]] = field(default_factory=dict)
     by_form: dict[str, list[int]] = field(default_factory=dict)
     by_entity: dict[str, list[int]] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)
 
     def positions(self, norm: str, stem_: str, prefix: bool = False,
                   entity: str | None = None) -> list[int]:
@@ -75,8 +76,19 @@ class Document:
         if entity is not None:
             return self.by_entity.get(entity, [])
         if prefix:
-            return sorted(i for f, idx in self.by_form.items() if f.startswith(norm)
-                          for i in idx)
+            key = ("prefix", norm)
+            hit = self.cache.get(key)
+            if hit is None:
+                forms = self.cache.get("by_prefix3")
+                if forms is None:
+                    forms = {}
+                    for f in self.by_form:
+                        forms.setdefault(f[:3], []).append(f)
+                    self.cache["by_prefix3"] = forms
+                hit = sorted(i for f in forms.get(norm[:3], ()) if f.startswith(norm)
+                             for i in self.by_form[f])
+                self.cache[key] = hit
+            return hit
         a = self.by_stem.get(stem_, [])
         b = self.by_form.get(norm, [])
         if not b or a is b:

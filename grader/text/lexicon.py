@@ -12,6 +12,21 @@ from .tokens import normalise, stem, tokenize
 
 ARTICLES = frozenset(("the", "a", "an"))
 
+_SOUNDS = (("tch", "ch"), ("kh", "k"), ("ck", "k"), ("ph", "f"), ("oo", "u"), ("w", "v"),
+           ("j", "g"), ("y", "i"), ("z", "s"), ("ie", "i"), ("ei", "i"))
+
+
+def sound_key(word: str) -> str:
+    """A rough spelling-by-ear key: 'Tookachevski' and 'Tukhachevsky' share 'tukachevski'."""
+    key = word
+    for a, b in _SOUNDS:
+        key = key.replace(a, b)
+    out = []
+    for c in key:
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -48,6 +63,8 @@ class Lexicon:
     _vocab_list: list[str] = field(default_factory=list)
     _stem_list: list[str] = field(default_factory=list)
     _stem_word: dict[str, str] = field(default_factory=dict)
+    _key_list: list[str] = field(default_factory=list)
+    _key_word: dict[str, str] = field(default_factory=dict)
     _cache: dict[str, str | None] = field(default_factory=dict)
 
     def add(self, entity: Entity) -> None:
@@ -73,6 +90,9 @@ class Lexicon:
         for w in self._vocab_list:
             self._stem_word.setdefault(stem(w), w)
         self._stem_list = sorted(self._stem_word)
+        for w in self._vocab_list:
+            self._key_word.setdefault(sound_key(w), w)
+        self._key_list = sorted(self._key_word)
 
     def _closest(self, word: str, choices: list[str]) -> str | None:
         if not word or max_edits(len(word)) == 0:
@@ -101,6 +121,10 @@ class Lexicon:
                     found = self._closest(st, self._stem_list)
                     if found is not None:
                         result = self._stem_word[found]
+                if result is None:
+                    found = self._closest(sound_key(norm), self._key_list)
+                    if found is not None:
+                        result = self._key_word[found]
         if len(self._cache) < 100_000:
             self._cache[norm] = result
         return result

@@ -16,7 +16,9 @@ AND_OPENERS = frozenset(
     "then later in on after so he she they it we i this that was were had also all both each "
     "eventually finally".split()
 )
-NEGATORS = frozenset("not never no nobody nothing none neither nor without cannot".split())
+NEGATORS = frozenset(
+    "not never no nobody nothing none neither nor without cannot didnt dont doesnt wasnt "
+    "werent isnt arent couldnt wouldnt shouldnt hadnt hasnt havent wont cant".split())
 NEGATION_EXCEPTIONS = frozenset("only just merely simply longer".split())  # "not only"
 REPORTING = frozenset(
     "said say says saying claim claimed claims claiming argue argued argues believe believed "
@@ -89,12 +91,17 @@ def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
                 while j < last and clauses[j] == clauses[i]:
                     negated[j] = True
                     j += 1
-            elif (tok.norm in REPORTING and not (i > first and tokens[i - 1].norm in DOCUMENT_NOUNS)
+            elif (tok.norm in REPORTING
+                  and not any(tokens[j].norm in DOCUMENT_NOUNS for j in range(max(first, i - 3), i))
                   and not (i + 1 < last and tokens[i + 1].norm in NOT_A_CLAIM_AFTER)) or (
                     tok.norm == "some" and i + 1 < last
                                            and tokens[i + 1].norm in ("say", "believe", "think",
                                                                       "historians", "people")):
+                # to the end of the sentence or the next comma/semicolon: "He claimed
+                # Stalin sent the wrong date, so he missed it" asserts the last part.
                 for j in range(i, last):
+                    if j > i + 1 and not tokens[j].is_word and tokens[j].text in ",;:":
+                        break
                     reported[j] = True
             elif tok.norm in MODALS and not tok.capitalised or tok.norm == "if":
                 cl = clauses[i]

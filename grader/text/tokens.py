@@ -8,17 +8,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
 
 # Words (letters/digits with inner apostrophes or hyphens) or single punctuation marks.
 _WORD = r"[^\W_](?:[^\W_]|['’](?=[^\W_])|-(?=[^\W_]))*"
-_TOKENIZER = RegexpTokenizer(_WORD + r"|[^\w\s]", gaps=False)
+_TOKEN = re.compile(_WORD + r"|[^\w\s]")
 _STEMMER = SnowballStemmer("english", ignore_stopwords=False)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _WORDISH = re.compile(r"[^\W_]")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     """One token: its text, `[start, end)` span, normal form, stem and flags."""
 
@@ -55,20 +54,32 @@ def normalise(word: str) -> tuple[str, bool]:
     return low, False
 
 
-def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
-    """Split `text` into tokens whose spans are offsets into the enclosing text."""
-    tokens: list[Token] = []
-    for i, (s, e) in enumerate(_TOKENIZER.span_tokenize(text)):
-        raw = text[s:e]
+_FORMS: dict[str, tuple[str, str, str, bool, bool, bool]] = {}
+
+
+def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
+    """(lower, norm, stem, is_word, possessive, capitalised) of a token text, cached."""
+    got = _FORMS.get(raw)
+    if got is None:
         is_word = bool(_WORDISH.match(raw))
         if is_word:
             norm, poss = normalise(raw)
             st = stem(norm) if norm.isalpha() else norm
-            cap = raw[0].isupper()
+            got = (raw.lower(), norm, st, True, poss, raw[0].isupper())
         else:
-            norm, poss, st, cap = raw.translate(_APOSTROPHES), False, raw, False
-        tokens.append(
-            Token(raw, s + offset, e + offset, first_index + i, raw.lower(), norm, st, is_word,
-                  poss, cap)
-        )
+            got = (raw.lower(), raw.translate(_APOSTROPHES), raw, False, False, False)
+        if len(_FORMS) < 200_000:
+            _FORMS[raw] = got
+    return got
+
+
+def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
+    """Split `text` into tokens whose spans are offsets into the enclosing text."""
+    tokens: list[Token] = []
+    for i, m in enumerate(_TOKEN.finditer(text)):
+        s, e = m.span()
+        raw = m.group()
+        low, norm, st, is_word, poss, cap = _forms(raw)
+        tokens.append(Token(raw, s + offset, e + offset, first_index + i, low, norm, st,
+                            is_word, poss, cap))
     return tokens

@@ -1,0 +1,36 @@
+"""POST /api/v1/grade: an essay in, the version-1 report out; nothing stored."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..pipeline import grade
+from ..store import get_store
+from .auth import current_caller
+from .inputs import read_essay
+from .spec import documents_errors
+from .schemas import GradeRequestSchema, GradeUploadSchema, ReportSchema
+
+bp = Blueprint("api_grade", __name__, url_prefix="/api/v1", description="Grade an essay.")
+
+_JSON = GradeRequestSchema()
+_FORM = GradeUploadSchema()
+
+
+@bp.route("/grade", methods=["POST"])
+@bp.doc(requestBody={"required": True, "content": {
+    "application/json": {"schema": GradeRequestSchema},
+    "multipart/form-data": {"schema": GradeUploadSchema},
+}})
+@bp.response(200, ReportSchema)
+@documents_errors(bp, 400, 413, 415, 422)
+def grade_essay():
+    """Grade one essay against a rubric and return the report (stores nothing).
+
+    Send JSON `{"rubric": "stalin-rise", "text": "…"}` or a multipart form with `rubric`
+    and a `file` (.txt, .docx, .pdf, .odt, .rtf).
+    """
+    caller = current_caller()
+    with get_store().read() as session:
+        essay = read_essay(session, caller.owner_id, _JSON, _FORM)
+    return grade(essay.text, essay.rubric, essay=essay.essay).to_dict()

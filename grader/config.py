@@ -1,0 +1,53 @@
+"""Service configuration: defaults in code, then GRADER_* and DATABASE_URL, then a mapping."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: SQLite file grader.sqlite3 in the instance folder
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # request body limit (413 above it)
+    "MAX_WORDS": 20_000,  # essays longer than this are refused with 422
+    "RATE_LIMIT": 1200,  # requests per minute per API key and process; 0 disables
+    "AUTO_MIGRATE": True,  # run database migrations in create_app
+    "LOG_LEVEL": "INFO",
+    "LOG_JSON": True,
+    "PAGE_SIZE": 50,
+    "MAX_PAGE_SIZE": 500,
+    "DB_POOL_SIZE": 5,
+    "SECRET_KEY": None,
+    # flask-smorest / OpenAPI
+    "API_TITLE": "grader API",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs however they are spelt."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(app: Flask, config: Mapping[str, Any] | None = None) -> None:
+    """Fill app.config: defaults, then the environment, then `config` (tests pass one)."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("GRADER")
+    if os.environ.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    if config:
+        app.config.from_mapping(config)
+    url = app.config["DATABASE_URL"]
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = "sqlite:///" + str(Path(app.instance_path) / "grader.sqlite3")
+    app.config["DATABASE_URL"] = normalise_database_url(str(url))

@@ -1,0 +1,62 @@
+"""The store attached to an app: engine, read and write sessions, one transaction per write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from .engine import make_engine, writer_engine
+
+EXTENSION = "grader.store"
+
+
+class Store:
+    """Database access for one app: `with store.write() as s:` commits or rolls back whole."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(writer_engine(engine), expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; nothing it does is committed."""
+        with self._read() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one transaction: committed if the block succeeds, else rolled back."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def init_app(app: Flask) -> Store:
+    """Create the app's Store from DATABASE_URL and migrate it when AUTO_MIGRATE is on."""
+    from .migrate import upgrade
+
+    store = Store(make_engine(app.config["DATABASE_URL"], app.config.get("DB_POOL_SIZE", 5)))
+    app.extensions[EXTENSION] = store
+    if app.config.get("AUTO_MIGRATE", True):
+        upgrade(store.engine)
+    return store
+
+
+def get_store(app: Flask | None = None) -> Store:
+    """The Store of `app` (default: the current app)."""
+    return (app or current_app).extensions[EXTENSION]
