@@ -10,3 +10,11 @@ from .rubric import Rubric, RubricError, load_rubric, parse_rubric
 
 __all__ = ["grade", "load_rubric", "parse_rubric", "Rubric", "RubricError"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):  # create_app imports Flask only when asked for
+    if name == "create_app":
+        from .app import create_app
+
+        return create_app
+    raise AttributeError(f"module 'grader' has no attribute {name!r}")

@@ -8,8 +8,8 @@ from ..pipeline import grade
 from ..store import get_store
 from .auth import current_caller
 from .inputs import read_essay
-from .spec import documents_errors
 from .schemas import GradeRequestSchema, GradeUploadSchema, ReportSchema
+from .spec import documents_errors
 
 bp = Blueprint("api_grade", __name__, url_prefix="/api/v1", description="Grade an essay.")
 

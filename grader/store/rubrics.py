@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..rubric import Rubric, load_rubric, parse_rubric
-from ..rubric.loader import bundled_rubrics  # noqa: F401 (re-exported)
+from ..rubric import Rubric, bundled_rubrics, load_rubric, parse_rubric
 from .models import StoredRubric, utcnow
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from .audit import record
@@ -88,7 +88,7 @@ def get_submission(session: Session, owner_id: int, public_id: str) -> Submissio
     ).first()
 
 
-def find_idempotent(session: Session, owner_id: int, key: str) -> IdempotencyRecord | None:
+def find_idempotency(session: Session, owner_id: int, key: str) -> IdempotencyRecord | None:
     return session.scalars(
         select(IdempotencyRecord).where(
             IdempotencyRecord.owner_id == owner_id, IdempotencyRecord.key == key
@@ -163,3 +163,18 @@ def delete_submission(session: Session, row: Submission, actor: str) -> None:
     )
     record(session, row.owner_id, actor, "submission.delete", row.id, {})
     session.delete(row)
+
+
+def factor_columns(session: Session, owner_id: int, filters: Filters) -> list[str]:
+    """Factor ids of the matching submissions' reports, in rubric order, without repeats."""
+    latest = (select(Submission.rubric_id, Submission.rubric_version,
+                     func.max(Submission.seq).label("seq"))
+              .where(Submission.seq.in_(_filtered(owner_id, filters)
+                                        .with_only_columns(Submission.seq)))
+              .group_by(Submission.rubric_id, Submission.rubric_version))
+    seqs = [r.seq for r in session.execute(latest)]
+    ids: list[str] = []
+    for report in session.scalars(select(Submission.report).where(Submission.seq.in_(seqs))
+                                  .order_by(Submission.rubric_id)):
+        ids += [f["id"] for f in report["factors"] if f["id"] not in ids]
+    return ids
