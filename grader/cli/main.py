@@ -49,7 +49,7 @@ def mark(files: tuple[str, ...], rubric, fmt: str | None) -> None:
 
     if fmt is None:
         fmt = "text" if sys.stdout.isatty() else "jsonl"
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     writer = None
     if fmt == "csv":
         writer = csv.writer(out)

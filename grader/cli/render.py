@@ -16,7 +16,8 @@ def _n(x: float) -> str:
 def text_report(report: Report, width: int = 88) -> str:
     """A report a teacher or student can read in a terminal."""
     out: list[str] = []
-    wrap = textwrap.TextWrapper(width=width, subsequent_indent="    ")
+    wrap = textwrap.TextWrapper(width=width, initial_indent="    ", subsequent_indent="    ")
+    plain = textwrap.TextWrapper(width=width)
     title = report.essay or "essay"
     s = report.score
     out.append(f"{title} — {report.rubric_id}")
@@ -31,7 +32,7 @@ def text_report(report: Report, width: int = 88) -> str:
             "present" if f.level else "not there")
         out.append(f"  {f.title}: {name} ({_n(f.marks)}/{_n(f.max_marks)} marks, "
                    f"confidence {f.confidence:.2f})")
-        out.extend("    " + line for line in wrap.wrap(f.feedback))
+        out.extend(wrap.wrap(f.feedback))
         for e in f.evidence[:3]:
             snippet = e.text if len(e.text) <= 100 else e.text[:97] + "..."
             out.append(f"    [{e.start}-{e.end}] \u201c{snippet}\u201d")
@@ -40,7 +41,7 @@ def text_report(report: Report, width: int = 88) -> str:
         out.append("Factual errors")
         for fl in report.flags:
             out.append(f"  [{fl.start}-{fl.end}] \u201c{fl.text}\u201d")
-            out.extend("    " + line for line in wrap.wrap(fl.message))
+            out.extend(wrap.wrap(fl.message))
         out.append("")
     w = report.writing
     if w.spelling or w.capitalisation:
@@ -52,13 +53,13 @@ def text_report(report: Report, width: int = 88) -> str:
             out.append(f"  capital letter: {c.word} → {c.expected}")
         out.append("")
     fb = report.feedback
-    out.extend(wrap.wrap(fb.summary))
+    out.extend(plain.wrap(fb.summary))
     if fb.strengths:
         out.append("Strengths")
-        out.extend("  - " + line for s_ in fb.strengths for line in [s_])
+        out.extend("  - " + s_ for s_ in fb.strengths)
     if fb.next_steps:
         out.append("Next steps")
-        out.extend("  - " + line for s_ in fb.next_steps for line in [s_])
+        out.extend("  - " + s_ for s_ in fb.next_steps)
     return "\n".join(out) + "\n"
 
 

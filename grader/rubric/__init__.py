@@ -8,7 +8,7 @@ from .loader import (
     load_rubric,
     parse_rubric,
 )
-from .model import Factor, Fact, FactCheck, Rubric
+from .model import Fact, FactCheck, Factor, Rubric
 
 __all__ = ["Problem", "RubricError", "bundled_rubrics", "check_rubric", "load_rubric",
            "parse_rubric", "Factor", "Fact", "FactCheck", "Rubric"]

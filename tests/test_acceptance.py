@@ -1,0 +1,54 @@
+"""The acceptance points of the grading core, on the seed essay and the labelled sets."""
+
+from pathlib import Path
+
+from grader import grade
+from grader.evaluation.devset import evaluate, read_dataset
+
+HELD_OUT = Path(__file__).parent / "fixtures" / "stalin_heldout.jsonl"
+
+
+def test_seed_essay_explains_all_five_factors_without_flags(rubric, seed_text):
+    rep = grade(seed_text, rubric, essay="003.txt")
+    assert {f.id: f.level for f in rep.factors} == {
+        "testament": 2, "funeral": 2, "socialism_in_one_country": 2, "factionalism": 2,
+        "purges": 2}
+    assert rep.flags == []
+    assert rep.score.marks == rep.score.max_marks == 20
+    for f in rep.factors:
+        assert f.evidence
+        for e in f.evidence:
+            assert seed_text[e.start:e.end] == e.text
+    funeral = [e.text for e in rep.factor("funeral").evidence]
+    assert "Stalin made Lenin’s funeral the centre stage for his plotting." in funeral
+    testament = [e.text for e in rep.factor("testament").evidence]
+    assert testament[0].startswith("Krupskaya gave Lenin’s secret testament")
+    purges = [e.text for e in rep.factor("purges").evidence]
+    assert "Thus the purges began." in purges
+
+
+def test_model_answer_is_all_explained_and_flag_free(rubric):
+    rep = grade(rubric.model_answer, rubric)
+    assert all(f.level == 2 for f in rep.factors)
+    assert rep.flags == []
+
+
+def test_dev_set_meets_the_issue_targets(rubric, dev_set):
+    r = evaluate(read_dataset(dev_set), rubric)
+    assert r.presence_f1 >= 0.95
+    assert r.exact >= 0.85
+    assert r.qwk >= 0.85
+    assert r.flag_precision >= 0.90
+    assert r.flag_recall >= 0.80
+    assert r.flags_on_correct == 0
+
+
+def test_held_out_essays_written_for_this_project(rubric):
+    """16 essays labelled from the domain brief alone, by someone who had not seen the rules."""
+    r = evaluate(read_dataset(HELD_OUT), rubric)
+    assert r.presence_f1 >= 0.95
+    assert r.exact >= 0.90
+    assert r.qwk >= 0.90
+    assert r.flag_precision >= 0.90
+    assert r.flag_recall >= 0.85
+    assert r.flags_on_correct == 0
