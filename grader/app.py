@@ -25,7 +25,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     store.init_app(app)
     api.init_app(app)
-    warm_up()
-    for rubric_id in bundled_rubrics():
-        load_rubric(rubric_id)
+    if app.config["WARM_UP"]:
+        warm_up()
+        for rubric_id in bundled_rubrics():
+            load_rubric(rubric_id)
     return app

@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_WORDS": 20_000,  # essays longer than this are refused with 422
     "RATE_LIMIT": 1200,  # requests per minute per API key and process; 0 disables
     "AUTO_MIGRATE": True,  # run database migrations in create_app
+    "WARM_UP": True,  # load the word list and bundled rubrics in create_app
     "LOG_LEVEL": "INFO",
     "LOG_JSON": True,
     "PAGE_SIZE": 50,

@@ -132,6 +132,13 @@ def rubric_list() -> None:
             click.echo(f"{rid}\tINVALID: {exc}")
 
 
+from .service import db, keys, serve  # noqa: E402  (service commands: grader/cli/service.py)
+
+cli.add_command(serve)
+cli.add_command(keys)
+cli.add_command(db)
+
+
 def main() -> None:
     cli(prog_name="grader")
 
