@@ -67,7 +67,23 @@ def _clear_break(chunk: str, m: re.Match) -> bool:
     return nxt.isupper() or nxt in "\"“‘'("
 
 
+# "the nucleus.The mRNA": a sentence break whose space was lost.
+_GLUED_BREAK = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+
+
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside `text[start:end]`, as offsets into `text`; a full stop glued to
+    the next sentence ("nucleus.The") is a break too."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _GLUED_BREAK.finditer(text, start, end):
+        out.extend(_sentence_spans(text, pos, m.start()))
+        pos = m.start()
+    out.extend(_sentence_spans(text, pos, end))
+    return out
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside `text[start:end]`, as offsets into `text`.
 
     Punkt (with the abbreviation list) decides every paragraph that has a doubtful full

@@ -55,6 +55,8 @@ def normalise(word: str) -> tuple[str, bool]:
 
 
 _FORMS: dict[str, tuple[str, str, str, bool, bool, bool]] = {}
+# Words glued where a line break was lost: "energyActive" is "energy" + "Active".
+_GLUED = re.compile(r"[a-z]{3}(?=[A-Z][a-z]{2})")
 
 
 def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
@@ -76,10 +78,20 @@ def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
 def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
     """Split `text` into tokens whose spans are offsets into the enclosing text."""
     tokens: list[Token] = []
-    for i, m in enumerate(_TOKEN.finditer(text)):
+    for m in _TOKEN.finditer(text):
         s, e = m.span()
         raw = m.group()
+        if len(raw) > 6 and not raw.islower():
+            g = _GLUED.search(raw)
+            if g is not None:
+                cut = g.end()
+                for a, b in ((s, s + cut), (s + cut, e)):
+                    part = text[a:b]
+                    low, norm, st, is_word, poss, cap = _forms(part)
+                    tokens.append(Token(part, a + offset, b + offset, first_index + len(tokens),
+                                        low, norm, st, is_word, poss, cap))
+                continue
         low, norm, st, is_word, poss, cap = _forms(raw)
-        tokens.append(Token(raw, s + offset, e + offset, first_index + i, low, norm, st,
-                            is_word, poss, cap))
+        tokens.append(Token(raw, s + offset, e + offset, first_index + len(tokens), low, norm,
+                            st, is_word, poss, cap))
     return tokens
