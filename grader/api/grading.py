@@ -6,12 +6,13 @@ from flask_smorest import Blueprint
 
 from ..pipeline import grade
 from ..store import get_store
-from .auth import current_caller
+from .auth import current_caller, require_key
 from .inputs import read_essay
 from .schemas import GradeRequestSchema, GradeUploadSchema, ReportSchema
 from .spec import documents_errors
 
 bp = Blueprint("api_grade", __name__, url_prefix="/api/v1", description="Grade an essay.")
+bp.before_request(require_key)
 
 _JSON = GradeRequestSchema()
 _FORM = GradeUploadSchema()

@@ -12,7 +12,7 @@ from ..rubric import Rubric, RubricError, parse_rubric
 from ..store import get_store
 from ..store import rubrics as stored
 from ..store.audit import record
-from .auth import current_caller
+from .auth import current_caller, require_key
 from .inputs import invalid
 from .problems import ApiProblem
 from .schemas import (
@@ -25,6 +25,7 @@ from .spec import documents_errors
 
 bp = Blueprint("api_rubrics", __name__, url_prefix="/api/v1",
                description="Rubrics: the bundled ones (read-only) and your own.")
+bp.before_request(require_key)
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml",
               "text/plain")

@@ -14,7 +14,7 @@ from ..store import get_store
 from ..store import submissions as repo
 from ..store.overrides import OverrideError, final_result, merge_override
 from ..store.rubrics import resolve
-from .auth import current_caller
+from .auth import current_caller, require_key
 from .export import stream_csv
 from .inputs import invalid, json_body, load, read_essay
 from .presenters import final_of, submission_full, submission_summary
@@ -31,6 +31,7 @@ from .spec import documents_errors
 
 bp = Blueprint("api_submissions", __name__, url_prefix="/api/v1",
                description="Stored submissions: graded essays you can list, change and export.")
+bp.before_request(require_key)
 
 _JSON = SubmissionRequestSchema()
 _FORM = SubmissionUploadSchema()
