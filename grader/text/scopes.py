@@ -104,11 +104,11 @@ def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
                         break
                     reported[j] = True
             elif tok.norm in MODALS and not tok.capitalised or tok.norm == "if":
+                # "would/could/might…" hedge what follows them in the clause; "if/unless"
+                # make their clause and the next one hypothetical.
                 cl = clauses[i]
                 span_to = cl + 2 if tok.norm in ("if", "unless") else cl + 1
                 j = i
-                while j > first and clauses[j - 1] == cl:
-                    j -= 1
                 while j < last and clauses[j] < span_to:
                     modal[j] = True
                     j += 1
