@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,9 @@ def bundled_dir(kind: str) -> Path:
     local = _REPO_ROOT / kind
     if local.is_dir() and (_REPO_ROOT / "pyproject.toml").exists():
         return local
-    return Path(str(resources.files(f"grader.bundled.{kind}")))
+    from .. import bundled
+
+    return Path(bundled.__file__).resolve().parent / kind
 
 
 def bundled_rubrics() -> dict[str, Path]:
