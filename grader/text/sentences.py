@@ -58,7 +58,7 @@ def _clear_break(chunk: str, m: re.Match) -> bool:
     mark = m.group()
     if mark.startswith("..") or mark.startswith("…"):
         return False
-    before = _WORD_BEFORE.search(chunk, 0, m.start())
+    before = _WORD_BEFORE.search(chunk, max(0, m.start() - 40), m.start())
     if mark[0] == "." and before is not None:
         word = before.group(1).lower().rstrip(".")
         if word in ABBREVIATIONS or len(word) == 1 or "." in word:
