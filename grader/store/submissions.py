@@ -152,7 +152,7 @@ def change_submission(
     row.marks = final["marks"]
     row.band = final["band"]
     row.updated_at = utcnow()
-    row.changes.append(SubmissionChange(actor=actor, changes=changes))
+    row.changes.append(SubmissionChange(actor=actor, changes=changes, changed_at=row.updated_at))
     record(session, row.owner_id, actor, "submission.override", row.id, {"fields": sorted(changes)})
 
 
