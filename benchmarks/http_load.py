@@ -1,0 +1,177 @@
+"""HTTP load on loopback: gunicorn (2 workers) serving POST /api/v1/grade and /submissions.
+
+    python benchmarks/http_load.py [--seconds 20] [--clients 32]
+
+Starts gunicorn with the repository's gunicorn.conf.py on a free 127.0.0.1 port, creates a
+key with the real CLI, and drives it from --clients threads with keep-alive connections,
+first on SQLite, then on PostgreSQL (127.0.0.1:5432, database test, a private schema dropped
+afterwards) when reachable. Prints requests/s, p50, p99 and errors per scenario.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "seeds" / "003_9a01c4c2d252de91.txt"
+PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, database_url: str, workers: int, threads: int) -> None:
+        self.port = free_port()
+        self.env = {**os.environ, "DATABASE_URL": database_url,
+                    "GRADER_BIND": f"127.0.0.1:{self.port}", "GRADER_WORKERS": str(workers),
+                    "GRADER_THREADS": str(threads), "GRADER_LOG_LEVEL": "WARNING"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                                      "wsgi:app"], cwd=REPO, env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/readyz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
+        out = subprocess.run([sys.executable, "-m", "grader.cli.main", "keys", "create",
+                              "--name", "bench", "--rate-limit", "0"], cwd=REPO, env=self.env,
+                             check=True, capture_output=True, text=True).stdout
+        self.key = out.strip().splitlines()[-1]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def drive(port: int, key: str, path: str, body: bytes, seconds: float, clients: int) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        bad = 0
+        while time.monotonic() < stop_at:
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status >= 300:
+                    bad += 1
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - t0)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - start
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    return {"requests": len(latencies), "rps": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
+            "errors": errors[0]}
+
+
+def pg_schema() -> tuple[str, str] | None:
+    try:
+        import psycopg
+
+        name = f"grader_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True,
+                             connect_timeout=3) as conn:
+            conn.execute(f'CREATE SCHEMA "{name}"')
+        return name, f"{PG}?options=-csearch_path%3D{name}"
+    except Exception as exc:
+        print(f"PostgreSQL skipped: {exc.__class__.__name__}", file=sys.stderr)
+        return None
+
+
+def drop_schema(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    if not SEED.is_file():
+        raise SystemExit(f"seed essay not found at {SEED}")
+    body = json.dumps({"rubric": "stalin-rise", "text": SEED.read_text("utf-8")}).encode()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(f"sqlite:///{tmp}/bench.sqlite3", args.workers, args.threads)
+        try:
+            drive(server.port, server.key, "/api/v1/grade", body, 3, args.clients)  # warm up
+            results.append(("POST /api/v1/grade", "sqlite", drive(
+                server.port, server.key, "/api/v1/grade", body, args.seconds, args.clients)))
+            results.append(("POST /api/v1/submissions", "sqlite", drive(
+                server.port, server.key, "/api/v1/submissions", body, args.seconds,
+                args.clients)))
+        finally:
+            server.stop()
+    schema = pg_schema()
+    if schema is not None:
+        name, url = schema
+        try:
+            server = Server(url, args.workers, args.threads)
+            try:
+                drive(server.port, server.key, "/api/v1/grade", body, 3, args.clients)
+                results.append(("POST /api/v1/submissions", "postgresql", drive(
+                    server.port, server.key, "/api/v1/submissions", body, args.seconds,
+                    args.clients)))
+            finally:
+                server.stop()
+        finally:
+            drop_schema(name)
+    print(f"{args.clients} clients, {args.workers} workers x {args.threads} threads, "
+          f"{args.seconds:g} s each, {os.cpu_count()} CPUs (client on the same machine)")
+    print(f"{'endpoint':28} {'db':11} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for endpoint, db, r in results:
+        print(f"{endpoint:28} {db:11} {r['rps']:>7} {r['p50_ms']:>8} {r['p99_ms']:>8} "
+              f"{r['errors']:>7}")
+
+
+if __name__ == "__main__":
+    main()
