@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -10,8 +9,6 @@ from pathlib import Path
 import click
 
 from ..rubric import RubricError, bundled_rubrics, check_rubric, load_rubric
-from .inputs import iter_items
-from .render import csv_header, csv_row, text_report
 
 
 class RubricParam(click.ParamType):
@@ -38,45 +35,49 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric", type=RUBRIC, default="stalin-rise", show_default=True,
               help="Bundled rubric id or path to a rubric YAML file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "csv"]),
-              default=None, help="Output format (default: text on a terminal, else jsonl).")
-def mark(files: tuple[str, ...], rubric, fmt: str | None) -> None:
-    """Grade essay FILES ('-' reads standard input) and print the reports."""
-    from ..pipeline import grade
+              default=None, help="Output format (default: text on a terminal, else jsonl; "
+                                 "with --output, csv for a .csv file, else jsonl).")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+              help="Write the reports to FILE (flushed line by line) instead of stdout.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run: skip the essays already in --output.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Grade in N processes (default: the number of cores).")
+@click.option("--unordered", is_flag=True,
+              help="Write each report as soon as it is ready instead of in input order.")
+@click.option("--text-column", default=None,
+              help="Column (CSV/TSV) or key (JSONL) holding the essay (default: text, essay, "
+                   "answer, response...).")
+@click.option("--id-column", default=None,
+              help="Column or key naming each essay (default: id, essay_id, student_id...; "
+                   "else FILE#ROW).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def mark(inputs: tuple[str, ...], rubric, fmt: str | None, output: str | None, resume: bool,
+         jobs: int | None, unordered: bool, text_column: str | None, id_column: str | None,
+         quiet: bool) -> None:
+    """Grade essays and print the reports.
+
+    INPUTS are essay files ('-' reads standard input), folders (read recursively), globs,
+    .zip archives, and .csv/.tsv/.jsonl files with one essay per row, in any mix. A bad
+    item is reported on stderr and skipped; the exit status is 1 if any failed.
+    """
+    from .marking import MarkOptions, run_mark
 
     if fmt is None:
-        fmt = "text" if sys.stdout.isatty() else "jsonl"
-    out = sys.stdout
-    writer = None
-    if fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(csv_header([f.id for f in rubric.factors]))
-    collected: list[dict] = []
-    failed = 0
-    for item in iter_items(list(files)):
-        if item.error is not None:
-            click.echo(f"grader: {item.name}: {item.error}", err=True)
-            failed += 1
-            continue
-        report = grade(item.text, rubric, essay=item.name)
-        if fmt == "text":
-            out.write(text_report(report))
-            out.write("\n")
-        elif fmt == "jsonl":
-            out.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
-        elif fmt == "csv":
-            writer.writerow(csv_row(report))
+        if output not in (None, "-"):
+            fmt = "csv" if output.lower().endswith(".csv") else "jsonl"
         else:
-            collected.append(report.to_dict())
-        out.flush()
-    if fmt == "json":
-        payload = collected[0] if len(files) == 1 and len(collected) == 1 else collected
-        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    if failed:
-        sys.exit(1)
+            fmt = "text" if sys.stdout.isatty() else "jsonl"
+    if resume and (output in (None, "-") or fmt not in ("jsonl", "csv")):
+        raise click.UsageError("--resume needs --output FILE in jsonl or csv format")
+    opts = MarkOptions(fmt=fmt, output=output, resume=resume, jobs=jobs,
+                       ordered=not unordered, text_column=text_column, id_column=id_column,
+                       quiet=quiet)
+    sys.exit(run_mark(list(inputs), rubric, opts))
 
 
 @cli.command(name="eval")

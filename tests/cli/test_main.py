@@ -41,7 +41,7 @@ def test_mark_jsonl_one_line_per_essay(runner, essay, tmp_path):
     other.write_text("Stalin used the purges to remove his rivals.", encoding="utf-8")
     res = runner.invoke(cli, ["mark", "--format", "jsonl", str(essay), str(other)])
     assert res.exit_code == 0
-    lines = [json.loads(x) for x in res.output.splitlines()]
+    lines = [json.loads(x) for x in res.stdout.splitlines()]  # the summary is on stderr
     assert [x["essay"] for x in lines] == [str(essay), str(other)]
 
 
