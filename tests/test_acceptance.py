@@ -6,6 +6,7 @@ from grader import grade
 from grader.evaluation.devset import evaluate, read_dataset
 
 HELD_OUT = Path(__file__).parent / "fixtures" / "stalin_heldout.jsonl"
+VALIDATION = Path(__file__).parent / "fixtures" / "stalin_validation.jsonl"
 
 
 def test_seed_essay_explains_all_five_factors_without_flags(rubric, seed_text):
@@ -46,6 +47,17 @@ def test_dev_set_meets_the_issue_targets(rubric, dev_set):
 def test_held_out_essays_written_for_this_project(rubric):
     """16 essays labelled from the domain brief alone, by someone who had not seen the rules."""
     r = evaluate(read_dataset(HELD_OUT), rubric)
+    assert r.presence_f1 >= 0.95
+    assert r.exact >= 0.90
+    assert r.qwk >= 0.90
+    assert r.flag_precision >= 0.90
+    assert r.flag_recall >= 0.85
+    assert r.flags_on_correct == 0
+
+
+def test_validation_essays_written_for_this_project(rubric):
+    """14 more essays in other voices (timeline, EAL, bullet points, historians' quotes)."""
+    r = evaluate(read_dataset(VALIDATION), rubric)
     assert r.presence_f1 >= 0.95
     assert r.exact >= 0.90
     assert r.qwk >= 0.90

@@ -21,7 +21,9 @@ DISCLAIMERS = compile_phrase(
 DIRECT_NEGATORS = frozenset("no not never without".split())
 # Openers that carry a passage on: "This meant…", "He…", "As a result…".
 CONTINUERS = frozenset("this that these it its he she they his her their him them so thus "
-                       "therefore consequently because as also then this".split())
+                       "therefore consequently because as".split())
+LINK_REACH = 15
+HEDGES = frozenset("may might perhaps maybe possibly".split())
 WINDOW_AFTER = 6
 
 
@@ -118,11 +120,13 @@ def _window(doc: Document, factor: Factor, rubric: Rubric, hits: list[Hit],
         para = doc.sentences[s].paragraph
         # the sentence before may open the passage ("In the 1930s Stalin made sure no one
         # could threaten him again. Kirov was murdered…")
-        b = s - 1
-        while (b >= 0 and b >= s - 2 and doc.sentences[b].paragraph == para
-               and not owner.get(b) and _carries_on(doc, factor, rubric, b)):
-            sentences.add(b)
-            b -= 1
+        first_in_para = s
+        while first_in_para > 0 and doc.sentences[first_in_para - 1].paragraph == para:
+            first_in_para -= 1
+        if s - 2 <= first_in_para < s and all(
+                not owner.get(b) and _carries_on(doc, factor, rubric, b)
+                for b in range(first_in_para, s)):
+            sentences.update(range(first_in_para, s))
         k = s + 1
         gap = 0
         while k < len(doc.sentences) and k <= s + WINDOW_AFTER:
@@ -141,6 +145,28 @@ def _window(doc: Document, factor: Factor, rubric: Rubric, hits: list[Hit],
                     break
             k += 1
     return sorted(sentences)
+
+
+def _hedged(doc: Document, h: Hit) -> bool:
+    """ "it may also have helped Stalin, perhaps because…": a guess is not a link."""
+    c = doc.clause[h.first]
+    i = h.first
+    while i > 0 and doc.clause[i - 1] == c:
+        i -= 1
+    return any(doc.tokens[k].norm in HEDGES for k in range(i, h.last))
+
+
+def _near_anchor(link: Hit, anchors: list[Hit]) -> bool:
+    """A link in a sentence that names or details the factor must be near that mention (a
+    run-on sentence can hold several points); elsewhere in the passage it counts as is."""
+    same = [a for a in anchors if a.sentence == link.sentence]
+    return not same or any(_gap(a, link) <= LINK_REACH for a in same)
+
+
+def _gap(a: Hit, b: Hit) -> int:
+    if a.first < b.last and b.first < a.last:
+        return 0
+    return b.first - a.last if b.first >= a.last else a.first - b.last
 
 
 def _carries_on(doc: Document, factor: Factor, rubric: Rubric, k: int) -> bool:
@@ -182,8 +208,9 @@ def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],
     details = [h for cue in factor.details for h in cue.find(doc)
                if h.sentence in wset and h.sentence not in core
                and not _inaccurate(h, doc, flagged)]
+    anchors = hits + details
     links = [h for cue in [*factor.links, *rubric.links] for h in cue.find(doc)
-             if h.sentence in wset]
+             if h.sentence in wset and not _hedged(doc, h) and _near_anchor(h, anchors)]
     distinct = {(h.label or doc.text[doc.tokens[h.first].start:doc.tokens[h.last - 1].end]
                  .lower()) for h in details}
     explained = (factor.explainable and len(distinct) >= max(1, factor.min_details)

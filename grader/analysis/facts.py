@@ -18,6 +18,9 @@ HOSTILE = frozenset("against oppose opposed opposing defeat defeated beat beaten
 SUBJECT_GAP = frozenset("also then later soon quickly first had has have did was were is "
                         "eventually finally only even actually".split())
 COPULA = frozenset("was is were are became".split())
+MEMBER_LINKS = frozenset(", and of with including namely made up consisting the by : was were "
+                         "between".split())
+RELATIVE = frozenset("which that who".split())
 OWNED_NOUNS = frozenset("idea policy plan theory answer brainchild belief slogan "
                         "invention creation view".split())
 YEAR_CAP = 12
@@ -132,6 +135,14 @@ def _context_nearby(doc: Document, context: Phrase, hit: Hit) -> bool:
         if context.find(doc, p.first, p.last):
             return True
     return False
+
+
+def _anaphor_in_clause(doc: Document, hit: Hit) -> bool:
+    """ "Zinoviev and Kamenev published it": the claim itself points back."""
+    c = doc.clause[hit.first]
+    s = doc.sentences[hit.sentence]
+    return any(doc.clause[i] == c and doc.tokens[i].norm in ANAPHORS
+               for i in range(s.first, s.last))
 
 
 def _same_claim(doc: Document, ctx: Hit, hit: Hit) -> bool:
@@ -278,6 +289,14 @@ def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
     refs = people.in_sentence(hit.sentence)
     if check.role == "agent":
         return _doer(doc, check, hit, refs, s)
+    # (a2) "Trotsky's idea of / called Socialism in One Country"
+    k = hit.first - 1
+    if k - 1 >= s.first and doc.tokens[k].norm in ("of", "called", "named"):
+        noun = k - 1
+        if doc.tokens[noun].norm in OWNED_NOUNS:
+            for r in refs:
+                if r.possessive and not r.pronoun and r.last in (noun, noun - 1):
+                    return r, r.index
     # (a) possessive right before: "Trotsky's Permanent Revolution"
     for r in refs:
         if r.possessive and not r.pronoun and r.last == hit.first:
@@ -306,6 +325,16 @@ def _doer(doc: Document, check: FactCheck, hit: Hit, refs, s):
     introduced by Lenin"."""
     if check.verbs is None:
         return None
+    # (f) "the ban on factions, which Stalin brought in"
+    j = hit.last
+    while j < s.last and not doc.tokens[j].is_word:
+        j += 1
+    if j < s.last and doc.tokens[j].norm in RELATIVE:
+        for r in refs:
+            if r.index == j + 1 and not r.possessive:
+                for v in check.verbs.find(doc, r.last, min(s.last, r.last + 4)):
+                    if v.first - r.last <= 2:
+                        return r, v.first
     for v in check.verbs.find(doc, s.first, s.last):
         if doc.clause[v.first] != doc.clause[hit.first] and abs(v.first - hit.first) > 6:
             continue
@@ -362,6 +391,10 @@ def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
         if not (r.entities & check.wrong) and not (check.right and not (r.entities
                                                                         & check.right)):
             continue
+        named = {i for m in members for i in range(m.index, m.last)}
+        if r.index > hit.first and not all(doc.tokens[i].norm in MEMBER_LINKS or i in named
+                                           for i in range(hit.last, r.index)):
+            continue  # "formed a troika to keep Trotsky out": not listed as a member
         lo, hi = sorted((r.index, hit.first))
         if r.index < hit.first:
             lo = max(doc.sentences[hit.sentence].first, lo - 2)
@@ -386,7 +419,8 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
     if check.context is not None:
         ctx = [c for c in check.context.find(doc, s.first, s.last)
                if abs(c.first - hit.first) <= CONTEXT_REACH and _same_claim(doc, c, hit)]
-        if not ctx and not _context_nearby(doc, check.context, hit):
+        if not ctx and not (_anaphor_in_clause(doc, hit)
+                            and _context_nearby(doc, check.context, hit)):
             return []
         if ctx and all(c.first > hit.first and _blocked(people, hit.first, c.first)
                        for c in ctx):
@@ -422,7 +456,9 @@ def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
             continue
         if m.entity in check.wrong or (check.right and m.entity not in check.right
                                        and not check.wrong):
-            start, end = _clause_span(doc, hit.first, m.last - 1)
+            before = [r for r in people.in_clause(doc.clause[hit.first]) if r.index < hit.first]
+            lo = before[-1].index if before else hit.first
+            start, end = doc.tokens[lo].start, doc.tokens[m.last - 1].end
             return [_flag(doc, fact, check, "wrong_place", start, end,
                           doc.text[m.start:m.end], check.expected or _names(doc, check.right))]
     return []

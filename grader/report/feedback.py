@@ -87,15 +87,37 @@ def overall(doc: Document, rubric: Rubric, covs: list[Coverage], flags: list[Fla
     parts.append(f"Mark: {mark_text}" + (f" ({band_label})." if band_label else "."))
     summary = " ".join(parts)
 
-    strengths: list[str] = []
-    for c in explained[:3]:
-        strengths.append(_fill(c.factor.feedback.get("strength") or
-                               "A clear explanation of {title}.", title=c.factor.title))
-    if len(strengths) < 3 and not flags and len(doc.years) >= 3:
-        strengths.append("Accurate use of dates to support your points.")
-    if len(strengths) < 2 and identified:
-        strengths.append(f"You recognise {identified[0].factor.title} as part of the answer.")
+    strengths = _strengths(doc, explained, identified, flags, spelling)
+    steps = _next_steps(doc, rubric, identified, missing, flags, spelling)
+    return Feedback(summary, strengths[:3], steps[:3])
 
+
+def _strengths(doc: Document, explained: list[Coverage], identified: list[Coverage],
+               flags: list[Flag], spelling: int) -> list[str]:
+    """Two or three things done well, most specific first."""
+    out = [_fill(c.factor.feedback.get("strength") or "A clear explanation of {title}.",
+                 title=c.factor.title) for c in explained[:3]]
+    words = sum(1 for t in doc.tokens if t.is_word)
+    extra = []
+    if not flags and len(doc.years) >= 3:
+        extra.append("Accurate use of dates to support your points.")
+    if identified:
+        extra.append(f"You recognise {identified[0].factor.title} as part of the answer.")
+    if len(doc.paragraphs) >= 3:
+        extra.append("Your answer is organised into paragraphs.")
+    if words >= 80 and spelling <= 2:
+        extra.append("Clear writing with very few spelling mistakes.")
+    extra.append("You have made a start on the question.")
+    for e in extra:
+        if len(out) >= 2:
+            break
+        out.append(e)
+    return out
+
+
+def _next_steps(doc: Document, rubric: Rubric, identified: list[Coverage],
+                missing: list[Coverage], flags: list[Flag], spelling: int) -> list[str]:
+    """Two or three things to do next, most useful first."""
     steps: list[str] = []
     if flags:
         steps.append("Correct the factual errors: " + flags[0].message
@@ -108,11 +130,18 @@ def overall(doc: Document, rubric: Rubric, covs: list[Coverage], flags: list[Fla
             tmpl = c.factor.feedback.get("missing") or DEFAULTS["missing"]
         steps.append(_fill(tmpl, title=c.factor.title, missing=c.factor.description,
                            quote=quote(doc, c)))
-    if len(steps) < 2 and spelling >= 5:
-        steps.append("Proofread for spelling, especially the names of people and terms.")
-    if not steps:
-        steps.append("Add a conclusion that weighs which factor mattered most, and why.")
-    return Feedback(summary, strengths, steps[:3])
+    extra = []
+    if spelling >= 5:
+        extra.append("Proofread for spelling, especially the names of people and terms.")
+    extra.append(rubric.feedback.get("conclusion_step")
+                 or "Add a conclusion that weighs which factor mattered most, and why.")
+    extra.append(rubric.feedback.get("link_step")
+                 or "End each paragraph by linking the point back to the question.")
+    for e in extra:
+        if len(steps) >= 2:
+            break
+        steps.append(e)
+    return steps
 
 
 def _num(x: float) -> str:

@@ -30,7 +30,7 @@ REPORTING = frozenset(
 DOCUMENT_NOUNS = frozenset("testament will letter letters note notes document report book "
                            "article policy plan law decree constitution".split())
 NOT_A_CLAIM_AFTER = frozenset("this it so nothing something much little".split())
-MODALS = frozenset("would could might should if perhaps maybe possibly unless".split())
+MODALS = frozenset("would could might may should if perhaps maybe possibly unless".split())
 
 
 def is_negator(tok: Token) -> bool:
