@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, docs, grading, health, problems, rubrics, submissions
+from . import auth, batches, docs, grading, health, problems, rubrics, submissions
 from .spec import GraderApi, add_security
 
-API_BLUEPRINTS = (grading.bp, rubrics.bp, submissions.bp)
+API_BLUEPRINTS = (grading.bp, rubrics.bp, submissions.bp, batches.bp)
 
 
 def init_app(app: Flask) -> GraderApi:

@@ -38,6 +38,15 @@ class Summary:
         self.facts.update(set(outcome.flags))
         self.missing.update(outcome.missing)
 
+    def add_report(self, report: dict[str, Any]) -> None:
+        """Count a stored version-1 report (the service builds its summary from these)."""
+        score = report["score"]
+        self.add(Outcome(report.get("essay") or "", marks=score["marks"],
+                         max_marks=score["max_marks"], band=score.get("band"),
+                         flags=[f["fact"] for f in report.get("flags", [])],
+                         missing=[f["id"] for f in report.get("factors", [])
+                                  if f["level"] == 0]))
+
     def add_failure(self, name: str, reason: str) -> None:
         self.failed += 1
         self.reasons[reason] += 1

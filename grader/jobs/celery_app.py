@@ -1,0 +1,89 @@
+"""Batches as Celery tasks on a broker (Redis or RabbitMQ) shared by many worker machines.
+
+Tasks are acknowledged late and rejected back to the queue if their worker dies, and the
+work they do is idempotent (see work.process_item), so a killed worker loses nothing and no
+result is stored twice. Run workers with `celery -A grader.jobs worker`.
+"""
+
+from __future__ import annotations
+
+from celery import Celery, Task, shared_task
+from flask import Flask
+
+from .dispatch import broker_url
+
+
+def make_celery(app: Flask) -> Celery:
+    """A Celery app whose tasks run inside `app`'s context (flask's examples/celery)."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    visibility = float(app.config.get("CELERY_VISIBILITY_TIMEOUT", 3600))
+    celery.conf.update(
+        broker_url=broker_url(app),
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": visibility},
+        task_default_queue=app.config.get("CELERY_QUEUE", "grader"),
+        **app.config.get("CELERY", {}),
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+class CeleryExecutor:
+    """Sends one task per batch item (and one for the callback) to the broker."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.celery = app.extensions.get("celery") or make_celery(app)
+
+    def submit(self, batch_seq: int, item_seqs: list[int]) -> None:
+        with self.celery.connection_for_write() as conn:
+            for seq in item_seqs:
+                grade_item.apply_async((seq,), connection=conn)
+        if not item_seqs:
+            finish.apply_async((batch_seq,))
+
+    def callback(self, batch_seq: int) -> None:
+        send_callback.apply_async((batch_seq,))
+
+
+@shared_task(name="grader.grade_item", acks_late=True, reject_on_worker_lost=True)
+def grade_item(item_seq: int) -> str:
+    """Grade and store one batch item (a no-op if it is already done or cancelled)."""
+    from flask import current_app
+
+    from .work import process_item
+
+    return process_item(current_app._get_current_object(), item_seq)
+
+
+@shared_task(name="grader.finish_batch", acks_late=True)
+def finish(batch_seq: int) -> bool:
+    from flask import current_app
+
+    from .work import finish_batch
+
+    return finish_batch(current_app._get_current_object(), batch_seq)
+
+
+@shared_task(name="grader.batch_callback", bind=True, acks_late=True, max_retries=6)
+def send_callback(self, batch_seq: int) -> bool:
+    """POST the batch's signed callback; retried by Celery with exponential backoff."""
+    from flask import current_app
+
+    from .work import send_callback as deliver
+
+    if not deliver(current_app._get_current_object(), batch_seq, attempts=1):
+        backoff = current_app.config.get("BATCH_CALLBACK_BACKOFF", 2.0)
+        raise self.retry(countdown=backoff * (2 ** self.request.retries))
+    return True

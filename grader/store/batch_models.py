@@ -1,0 +1,58 @@
+"""Tables for batch marking: a batch (owner, rubric, state, callback) and its items."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Base, Serial, new_public_id, utcnow
+
+# Batch states: queued -> running -> done | cancelled.  Item states: pending -> done | failed
+# | cancelled.  An item is written done exactly once (a conditional update in one transaction).
+BATCH_STATES = ("queued", "running", "done", "cancelled")
+ITEM_STATES = ("pending", "done", "failed", "cancelled")
+
+
+class Batch(Base):
+    """Many essays marked with one rubric for one owner; finished when no item is pending."""
+
+    __tablename__ = "batches"
+    __table_args__ = (Index("ix_batches_owner_seq", "owner_id", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
+    rubric_id: Mapped[str] = mapped_column(String(100))
+    assignment_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    callback_url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    callback_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    callback_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class BatchItem(Base):
+    """One essay of a batch: its text until graded, then the submission it became."""
+
+    __tablename__ = "batch_items"
+    __table_args__ = (UniqueConstraint("batch_seq", "position"),
+                      Index("ix_batch_items_batch_state", "batch_seq", "state"))
+
+    seq: Mapped[int] = mapped_column(Serial, primary_key=True)
+    batch_seq: Mapped[int] = mapped_column(ForeignKey("batches.seq", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500))
+    student_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    error: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    submission_id: Mapped[str | None] = mapped_column(String(32), nullable=True, unique=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
