@@ -1,0 +1,68 @@
+"""Teacher accounts: create (a teacher owner plus a hashed password), check a sign-in."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .audit import record
+from .models import Owner, utcnow
+from .web_models import Teacher
+
+MIN_PASSWORD = 8
+# Checked when the e-mail is unknown, so a sign-in takes as long whether or not it exists.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """An account that cannot be created (bad e-mail, short password, already exists)."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_teacher(session: Session, email: str, password: str) -> Teacher:
+    """A new teacher with their own owner; raises AccountError if it cannot be made."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
+        raise AccountError(f"{email!r} is not an e-mail address")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    if find_teacher(session, email) is not None:
+        raise AccountError(f"there is already a teacher {email!r}")
+    owner = Owner(name=email, kind="teacher")
+    session.add(owner)
+    session.flush()
+    teacher = Teacher(owner_id=owner.id, email=email,
+                      password_hash=generate_password_hash(password))
+    session.add(teacher)
+    session.flush()
+    record(session, owner.id, "cli", "teacher.create", email, {})
+    return teacher
+
+
+def find_teacher(session: Session, email: str) -> Teacher | None:
+    return session.scalars(select(Teacher).where(Teacher.email == normalise_email(email))).first()
+
+
+def get_teacher(session: Session, teacher_id: int) -> Teacher | None:
+    return session.get(Teacher, teacher_id)
+
+
+def check_sign_in(session: Session, email: str, password: str) -> Teacher | None:
+    """The teacher if the password matches (same work for unknown e-mails), else None."""
+    teacher = find_teacher(session, email)
+    ok = check_password_hash(teacher.password_hash if teacher else _DUMMY_HASH, password)
+    if teacher is None or not ok:
+        return None
+    teacher.last_sign_in_at = utcnow()
+    return teacher
+
+
+def set_password(session: Session, teacher: Teacher, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    teacher.password_hash = generate_password_hash(password)
+    record(session, teacher.owner_id, "cli", "teacher.password", teacher.email, {})
