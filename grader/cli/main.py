@@ -133,11 +133,13 @@ def rubric_list() -> None:
             click.echo(f"{rid}\tINVALID: {exc}")
 
 
+from ..web.cli import users  # noqa: E402  (teacher accounts)
 from .service import db, keys, serve  # noqa: E402  (service commands: grader/cli/service.py)
 
 cli.add_command(serve)
 cli.add_command(keys)
 cli.add_command(db)
+cli.add_command(users)  # teacher accounts: grader/web/cli.py
 
 
 def main() -> None:

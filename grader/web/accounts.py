@@ -1,0 +1,40 @@
+"""Sign in and sign out."""
+
+from __future__ import annotations
+
+from flask import g, redirect, render_template, request, url_for
+
+from ..store import get_store
+from ..store.teachers import check_sign_in
+from .security import safe_next, sign_in, sign_out
+from .views import bp
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("web.assignments" if g.teacher else "web.sign_in"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+def sign_in_page():
+    error = None
+    email = ""
+    if request.method == "POST":
+        email = request.form.get("email", "").strip()[:320]
+        password = request.form.get("password", "")[:1000]
+        with get_store().write() as session:
+            teacher = check_sign_in(session, email, password)
+            if teacher is not None:
+                session.expunge(teacher)
+        if teacher is not None:
+            sign_in(teacher)
+            return redirect(safe_next(request.args.get("next")))
+        error = "That e-mail address and password do not match an account."
+    status = 401 if error else 200
+    return render_template("sign_in.html", error=error, email=email), status
+
+
+@bp.post("/sign-out", endpoint="sign_out")
+def sign_out_page():
+    sign_out()
+    return redirect(url_for("web.sign_in"))

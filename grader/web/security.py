@@ -1,0 +1,126 @@
+"""Sessions, sign-in state and CSRF tokens for the web pages (no extra dependency).
+
+The CSRF check is the synchroniser-token pattern: a random token kept in the signed session
+cookie and sent back in every form (or the X-CSRF-Token header); unsafe methods without the
+matching token are refused with 400. SameSite=Lax cookies are a second line of defence.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import os
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, g, redirect, request, session, url_for
+
+from ..store import get_store
+from ..store.teachers import get_teacher
+from ..store.web_models import Teacher
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _secret_key(app: Flask) -> str:
+    """SECRET_KEY from the config, else a random key kept in instance/secret_key (mode 600)."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def configure_sessions(app: Flask) -> None:
+    """Secure session cookie flags; WEB_SECURE_COOKIES=false only for plain-http tests."""
+    if not app.config.get("SECRET_KEY"):
+        try:
+            app.config["SECRET_KEY"] = _secret_key(app)
+        except FileExistsError:  # another worker wrote it first
+            app.config["SECRET_KEY"] = _secret_key(app)
+    app.config.setdefault("WEB_SECURE_COOKIES", True)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config["WEB_SECURE_COOKIES"])
+    app.config.setdefault("SESSION_COOKIE_NAME", "grader_session")
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        hours=float(app.config.get("WEB_SESSION_HOURS", 12)))
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (created on first use)."""
+    token = session.get(CSRF_FIELD)
+    if not token:
+        token = session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf() -> None:
+    """before_request: refuse an unsafe request whose token does not match the session's."""
+    if request.method in SAFE_METHODS:
+        return
+    expected = session.get(CSRF_FIELD, "")
+    sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+    if not expected or not hmac.compare_digest(str(expected), str(sent)):
+        abort(400, description="This form has expired or did not come from this site. "
+                               "Reload the page and try again.")
+
+
+def sign_in(teacher: Teacher) -> None:
+    """Start a fresh session for `teacher` (a new CSRF token too)."""
+    session.clear()
+    session.permanent = True
+    session["teacher_id"] = teacher.id
+    session["owner_id"] = teacher.owner_id
+    csrf_token()
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def load_teacher() -> None:
+    """before_request: g.teacher from the session (None if signed out or the account is gone)."""
+    g.teacher = None
+    teacher_id = session.get("teacher_id")
+    if teacher_id is None:
+        return
+    with get_store().read() as s:
+        teacher = get_teacher(s, int(teacher_id))
+        if teacher is not None and teacher.owner_id == session.get("owner_id"):
+            s.expunge(teacher)
+            g.teacher = teacher
+    if g.teacher is None:
+        session.clear()
+
+
+def owner_id() -> int:
+    return g.teacher.owner_id
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Send signed-out visitors to the sign-in page, then back here."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.get("teacher") is None:
+            return redirect(url_for("web.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after sign-in; anything else goes to the assignments page."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("web.assignments")

@@ -1,0 +1,125 @@
+"""Upload essays to an assignment (pasted, files, a zip or a CSV) as a batch; its progress."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+
+from ..batch.items import Item, prepare_text
+from ..batch.sources import ArchiveLimits, iter_table, iter_zip, kind_of
+from ..ingest import SUPPORTED_SUFFIXES
+from ..store import batches as batch_repo
+from ..store import get_store
+from ..store.assignments import get_assignment
+from .security import login_required, owner_id
+from .views import bp
+
+ACCEPT = ".txt,.docx,.pdf,.odt,.rtf,.zip,.csv,.tsv,.jsonl"
+
+
+class _NoEssays(Exception):
+    """Nothing to grade in the form: roll the empty batch back."""
+
+
+def _student(name: str) -> str:
+    """A student reference from an essay's name: 'class/amy-jones.docx' -> 'amy-jones'."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return (stem or name)[:200]
+
+
+def _items_from_files() -> Iterator[Item]:
+    limits = ArchiveLimits(max_entries=int(current_app.config.get("BATCH_MAX_ITEMS", 100_000)))
+    for upload in request.files.getlist("files"):
+        name = (upload.filename or "").strip()
+        if not name:
+            continue
+        data = upload.read()
+        kind = kind_of(name)
+        if kind == "zip":
+            yield from iter_zip(name, io.BytesIO(data), limits, accept=SUPPORTED_SUFFIXES)
+        elif kind in ("csv", "tsv", "jsonl"):
+            yield from iter_table(name, io.BytesIO(data), kind)
+        else:
+            yield Item(name, data=data, filename=name)
+
+
+def _new_items(pasted: str, student: str) -> Iterator[batch_repo.NewItem]:
+    max_words = int(current_app.config["MAX_WORDS"])
+    max_items = int(current_app.config.get("BATCH_MAX_ITEMS", 100_000))
+    items: Iterator[Item] = _items_from_files()
+    if pasted.strip():
+        name = student or "pasted essay"
+        items = iter([Item(name, text=pasted), *items])
+    for n, item in enumerate(items, start=1):
+        if n > max_items:
+            return
+        text, error = prepare_text(item, max_words=max_words)
+        ref = student if (pasted.strip() and n == 1 and student) else _student(item.name)
+        yield batch_repo.NewItem(item.name, text=text, error=error, student_ref=ref)
+
+
+@bp.route("/assignments/<string:assignment_id>/upload", methods=["GET", "POST"],
+          endpoint="upload")
+@login_required
+def upload_page(assignment_id: str):
+    store = get_store()
+    with store.read() as session:
+        assignment = get_assignment(session, owner_id(), assignment_id)
+        if assignment is None:
+            abort(404, description="There is no assignment with that id.")
+        session.expunge(assignment)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        request.max_content_length = int(current_app.config.get("WEB_MAX_UPLOAD",
+                                                                100 * 1024 * 1024))
+        pasted = request.form.get("text", "")
+        student = request.form.get("student", "").strip()[:200]
+        try:
+            with store.write() as session:
+                batch = batch_repo.create_batch(
+                    session, owner_id(), rubric_id=assignment.rubric_id,
+                    items=_new_items(pasted, student), assignment_ref=assignment.id)
+                if batch.total == 0:
+                    raise _NoEssays
+                seq, batch_id = batch.seq, batch.id
+                pending = batch_repo.pending_items(session, seq)
+        except _NoEssays:
+            errors["files"] = ["Paste an essay or choose at least one file."]
+        if not errors:
+            from ..jobs import get_executor
+
+            get_executor(current_app._get_current_object()).submit(seq, pending)
+            return redirect(url_for("web.batch", assignment_id=assignment.id,
+                                    batch_id=batch_id), 303)
+    return render_template("upload.html", assignment=assignment, errors=errors,
+                           accept=ACCEPT), (422 if errors else 200)
+
+
+def _progress(assignment_id: str, batch_id: str) -> dict:
+    with get_store().read() as session:
+        batch = batch_repo.get_batch(session, owner_id(), batch_id)
+        if batch is None or batch.assignment_ref != assignment_id:
+            abort(404, description="There is no upload with that id.")
+        counts = batch_repo.counts(session, batch.seq)
+        errors = batch_repo.item_errors(session, batch.seq, limit=200)
+        return {"state": batch.state, "total": batch.total, **counts, "errors": errors,
+                "finished": batch.state in ("done", "cancelled")}
+
+
+@bp.get("/assignments/<string:assignment_id>/batches/<string:batch_id>", endpoint="batch")
+@login_required
+def batch_page(assignment_id: str, batch_id: str):
+    progress = _progress(assignment_id, batch_id)
+    return render_template("batch.html", assignment_id=assignment_id, batch_id=batch_id,
+                           p=progress)
+
+
+@bp.get("/assignments/<string:assignment_id>/batches/<string:batch_id>/status",
+        endpoint="batch_status")
+@login_required
+def batch_status(assignment_id: str, batch_id: str):
+    return jsonify(_progress(assignment_id, batch_id))
