@@ -1,0 +1,107 @@
+"""The real thing: Celery workers on the machine's Redis, one SIGKILLed mid-batch; every item
+is graded and stored exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+
+import pytest
+
+from grader import create_app
+from grader.store import get_store
+from grader.store.keys import create_key
+
+REDIS = ("127.0.0.1", 6379)
+N_ESSAYS = 300
+
+
+def _redis_problem() -> str | None:
+    try:
+        with socket.create_connection(REDIS, timeout=2) as s:
+            s.sendall(b"PING\r\n")
+            if not s.recv(16).startswith(b"+PONG"):
+                return "Redis at 127.0.0.1:6379 did not answer PING"
+    except OSError as exc:
+        return f"Redis at 127.0.0.1:6379 is not reachable ({exc.__class__.__name__})"
+    return None
+
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def env(tmp_path):
+    problem = _redis_problem()
+    if problem:
+        pytest.skip(problem)
+    queue = f"grader-test-{uuid.uuid4().hex[:8]}"
+    return {**os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'batch.sqlite3'}",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+            "GRADER_CELERY_QUEUE": queue, "GRADER_CELERY_VISIBILITY_TIMEOUT": "4",
+            "GRADER_LOG_LEVEL": "WARNING", "GRADER_RATE_LIMIT": "0"}
+
+
+def _worker(env, name: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "grader.jobs", "worker", "--pool", "prefork",
+         "--concurrency", "1", "--hostname", f"{name}@%h", "--loglevel", "WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def test_killed_worker_loses_nothing_and_stores_nothing_twice(env, monkeypatch):
+    for k in ("DATABASE_URL", "CELERY_BROKER_URL", "GRADER_CELERY_QUEUE",
+              "GRADER_CELERY_VISIBILITY_TIMEOUT"):
+        monkeypatch.setenv(k, env[k])
+    app = create_app({"TESTING": True, "RATE_LIMIT": 0, "LOG_LEVEL": "WARNING"})
+    with get_store(app).write() as session:
+        _, key = create_key(session, "celery-test")
+    client = app.test_client()
+    base = ("Stalin became General Secretary in 1922 and used the post to appoint his "
+            "supporters. At Lenin's funeral he was chief mourner. ") * 4
+    res = client.post("/api/v1/batches", headers={"Authorization": f"Bearer {key}"}, json={
+        "rubric": "stalin-rise", "essays": [{"text": f"{base} Essay {i}.", "essay": f"e{i}"}
+                                            for i in range(N_ESSAYS)]})
+    assert res.status_code == 202
+    url = f"/api/v1/batches/{res.json['id']}"
+    workers = [_worker(env, "w1"), _worker(env, "w2")]
+    try:
+        def status():
+            return client.get(url, headers={"Authorization": f"Bearer {key}"}).json
+
+        deadline = time.monotonic() + 120
+        while status()["done"] < N_ESSAYS // 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status()["done"] >= N_ESSAYS // 3, "workers did not start"
+        os.killpg(workers[0].pid, signal.SIGKILL)  # worker and its pool child, mid-task
+        workers[0].wait()
+        deadline = time.monotonic() + 240
+        while status()["state"] != "done" and time.monotonic() < deadline:
+            time.sleep(0.5)
+        final = status()
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                os.killpg(w.pid, signal.SIGTERM)
+                w.wait(timeout=30)
+    assert (final["state"], final["done"], final["failed"], final["pending"]) == (
+        "done", N_ESSAYS, 0, 0)
+    lines = client.get(f"{url}/results", headers={"Authorization": f"Bearer {key}"})
+    import json
+
+    rows = [json.loads(x) for x in lines.get_data(as_text=True).splitlines()]
+    assert [r["essay"] for r in rows] == [f"e{i}" for i in range(N_ESSAYS)]
+    from sqlalchemy import text
+
+    with get_store(app).read() as session:
+        per_position = Counter(session.execute(text(
+            "SELECT essay_name FROM submissions")).scalars())
+    assert len(per_position) == N_ESSAYS and set(per_position.values()) == {1}
