@@ -29,8 +29,7 @@ def rubric_choices(session, owner: int) -> list[tuple[str, str]]:
 @login_required
 def assignments_page():
     with get_store().read() as session:
-        rows = list_assignments(session, owner_id())
-    return render_template("assignments.html", rows=rows)
+        return render_template("assignments.html", rows=list_assignments(session, owner_id()))
 
 
 def _uploaded_rubric(errors: dict[str, list[str]]) -> tuple[Rubric | None, dict | None]:

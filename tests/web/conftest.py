@@ -1,0 +1,82 @@
+"""Fixtures for the web pages: an app on a temp SQLite database, teachers, a signed-in client."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from grader import create_app
+from grader.jobs import get_executor
+from grader.store import get_store
+from grader.store.teachers import create_teacher
+
+PASSWORD = "correct horse battery"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+                      "LOG_LEVEL": "WARNING", "SECRET_KEY": "test-secret",
+                      "WEB_SECURE_COOKIES": False, "WARM_UP": False})
+    yield app
+    get_store(app).dispose()
+
+
+def add_teacher(app, email: str, password: str = PASSWORD) -> None:
+    with get_store(app).write() as session:
+        create_teacher(session, email, password)
+
+
+class Teacher:
+    """A test client signed in as one teacher, with the CSRF token of its session."""
+
+    def __init__(self, app, email: str) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.token = ""
+        add_teacher(app, email)
+        page = self.client.get("/sign-in")
+        response = self.client.post("/sign-in", data={
+            "email": email, "password": PASSWORD, "csrf_token": TOKEN.search(page.text)[1]})
+        assert response.status_code == 302
+        self.refresh_token()
+
+    def refresh_token(self) -> None:
+        self.token = TOKEN.search(self.client.get("/assignments").text)[1]
+
+    def get(self, url: str, **kw):
+        return self.client.get(url, **kw)
+
+    def post(self, url: str, data: dict | None = None, **kw):
+        return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kw)
+
+    def new_assignment(self, title: str = "Stalin 9A", rubric: str = "stalin-rise") -> str:
+        response = self.post("/assignments/new", {"title": title, "rubric": rubric})
+        assert response.status_code == 302, response.text
+        return response.location.rsplit("/", 1)[1]
+
+    def upload(self, assignment_id: str, data: dict) -> str:
+        """Upload, wait for the batch to finish; the batch page's URL."""
+        response = self.post(f"/assignments/{assignment_id}/upload", data,
+                             content_type="multipart/form-data")
+        assert response.status_code == 303, response.text
+        assert get_executor(self.app).wait_idle(60)
+        return response.location
+
+    def essays(self, assignment_id: str) -> dict[str, str]:
+        """Student (as shown, escaped) -> essay id, from the class overview."""
+        page = self.get(f"/assignments/{assignment_id}").text
+        return {name: sid for sid, name in
+                re.findall(r'href="/essays/([0-9a-f]{32})">([^<]*)</a>', page)}
+
+
+@pytest.fixture
+def teacher(app) -> Teacher:
+    return Teacher(app, "amy@school.org")
+
+
+@pytest.fixture
+def other(app) -> Teacher:
+    return Teacher(app, "ben@school.org")
