@@ -78,11 +78,6 @@ def render(text: str, marks: list[Mark]) -> Markup:
     return Markup("".join(out))
 
 
-def paragraphs(html: Markup) -> Markup:
-    """Line breaks of the essay kept visible (the essay's own text is already escaped)."""
-    return Markup(str(html).replace("\n", "<br>\n"))
-
-
 def essay_marks(report: dict[str, Any], colours: dict[str, int],
                 titles: dict[str, str]) -> list[Mark]:
     """Evidence, factual flags and spelling of a version-1 report as marks."""

@@ -37,6 +37,10 @@ def overview_page(assignment_id: str):
         if rubric is not None and not view.factors:
             view.factors = [(f.id, f.title) for f in rubric.factors]
             view.max_levels = {f.id: f.max_level for f in rubric.factors}
+        if rubric is not None and rubric.bands:
+            counts = {b: n for b, _, n in view.bands}
+            view.bands = [(b.band, b.label, counts.pop(b.band, 0)) for b in rubric.bands] + [
+                (b, label, n) for b, label, n in view.bands if b in counts]
         colours = colour_index([fid for fid, _ in view.factors])
         return render_template("overview.html", assignment=assignment, view=view, sort=sort,
                                descending=descending, colours=colours, rubric=rubric)

@@ -16,7 +16,7 @@ from ..store import submissions as repo
 from ..store.assignments import assignment_submissions, get_assignment
 from ..store.overrides import OverrideError, final_result, merge_override
 from ..store.rubrics import resolve
-from .highlight import essay_marks, paragraphs, render
+from .highlight import essay_marks, render
 from .overrides import FormError, form_patch
 from .rubric_view import colour_index
 from .security import login_required, owner_id
@@ -80,8 +80,8 @@ def _context(session, row, errors: dict[str, str] | None = None) -> dict[str, An
     final = row.final if row.final is not None else final_result(row.report, None, None)
     factors = factor_views(row.report, final, rubric)
     titles = {f.id: f.title for f in factors}
-    essay = paragraphs(render(row.text, essay_marks(
-        row.report, {f.id: f.colour for f in factors}, titles)))
+    essay = render(row.text, essay_marks(row.report, {f.id: f.colour for f in factors},
+                                         titles))
     prev_id, next_id, position, count = _neighbours(session, row)
     assignment = (get_assignment(session, owner_id(), row.assignment_ref)
                   if row.assignment_ref else None)

@@ -7,6 +7,9 @@ from werkzeug.exceptions import HTTPException
 
 from .security import check_csrf, csrf_token, load_teacher
 
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
 bp.before_request(load_teacher)
@@ -29,6 +32,7 @@ def _error_page(error: HTTPException):
 
 @bp.after_request
 def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
