@@ -114,15 +114,18 @@ def _window(doc: Document, factor: Factor, rubric: Rubric, hits: list[Hit],
     while the next sentence carries the passage on and no other factor takes over."""
     factor_id = factor.id
     sentences: set[int] = set()
+    para_start = _paragraph_starts(doc)
+    started: set[int] = set()
     for h in hits:
         s = h.sentence
+        if s in started:
+            continue
+        started.add(s)
         sentences.add(s)
         para = doc.sentences[s].paragraph
         # the sentence before may open the passage ("In the 1930s Stalin made sure no one
         # could threaten him again. Kirov was murdered…")
-        first_in_para = s
-        while first_in_para > 0 and doc.sentences[first_in_para - 1].paragraph == para:
-            first_in_para -= 1
+        first_in_para = para_start[para]
         if s - 2 <= first_in_para < s and all(
                 not owner.get(b) and _carries_on(doc, factor, rubric, b)
                 for b in range(first_in_para, s)):
@@ -145,6 +148,16 @@ def _window(doc: Document, factor: Factor, rubric: Rubric, hits: list[Hit],
                     break
             k += 1
     return sorted(sentences)
+
+
+def _paragraph_starts(doc: Document) -> dict[int, int]:
+    starts = doc.cache.get("paragraph-starts")
+    if starts is None:
+        starts = {}
+        for s in doc.sentences:
+            starts.setdefault(s.paragraph, s.index)
+        doc.cache["paragraph-starts"] = starts
+    return starts
 
 
 def _hedged(doc: Document, h: Hit) -> bool:

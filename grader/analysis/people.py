@@ -62,7 +62,10 @@ class People:
         self.refs = person_refs(doc)
         self._by_clause: dict[int, list[PersonRef]] = {}
         self._by_sentence: dict[int, list[PersonRef]] = {}
+        self._possessive_ending: dict[int, PersonRef] = {}
         for r in self.refs:
+            if r.possessive:
+                self._possessive_ending.setdefault(r.last, r)
             self._by_clause.setdefault(doc.clause[r.index], []).append(r)
             self._by_sentence.setdefault(doc.sentence_of[r.index], []).append(r)
 
@@ -79,9 +82,9 @@ class People:
         clause; otherwise the nearest person before it in the sentence.
         """
         doc = self.doc
-        before = [r for r in self.refs if r.last == first and r.possessive]
-        if before:
-            return before[0].entities
+        before = self._possessive_ending.get(first)
+        if before is not None:
+            return before.entities
         clause = doc.clause[first]
         inside = [r for r in self.in_clause(clause) if not (first <= r.index < last)]
         if inside:

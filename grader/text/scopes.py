@@ -39,35 +39,30 @@ def is_negator(tok: Token) -> bool:
 
 
 def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int]]) -> list[int]:
-    """Give every token the id of its clause; clauses never cross sentences."""
+    """Give every token the id of its clause; clauses never cross sentences, and a clause
+    starts only once the one before it holds a word."""
     ids = [0] * len(tokens)
     cid = -1
     for first, last in sentence_bounds:
         cid += 1
+        has_word = False
         for i in range(first, last):
             tok = tokens[i]
-            starts_new = False
-            if i > first:
+            if i > first and has_word:
+                starts_new = False
                 if not tok.is_word and tok.text in CLAUSE_PUNCT:
                     starts_new = True
                 elif tok.norm in CLAUSE_WORDS:
                     starts_new = True
                 elif tok.norm == "and" and i + 1 < last and tokens[i + 1].norm in AND_OPENERS:
                     starts_new = True
-            if starts_new and (i - 1 >= first and ids[i - 1] == cid and _clause_has_words(
-                    tokens, ids, i, cid, first)):
-                cid += 1
+                if starts_new:
+                    cid += 1
+                    has_word = False
             ids[i] = cid
+            if tok.is_word:
+                has_word = True
     return ids
-
-
-def _clause_has_words(tokens, ids, i, cid, first) -> bool:
-    j = i - 1
-    while j >= first and ids[j] == cid:
-        if tokens[j].is_word:
-            return True
-        j -= 1
-    return False
 
 
 def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
