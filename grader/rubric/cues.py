@@ -40,6 +40,14 @@ class Word:
     prefix: bool = False
     entity: str | None = None
 
+    def present(self, doc: Document) -> bool:
+        """Whether the word occurs anywhere in the document (cheap pre-check)."""
+        if self.entity is not None:
+            return self.entity in doc.by_entity
+        if self.prefix:
+            return bool(doc.positions(self.norm, self.stem, True))
+        return self.stem in doc.by_stem or self.norm in doc.by_form
+
     def matches(self, doc: Document, i: int) -> bool:
         if self.prefix:
             return doc.forms[i].startswith(self.norm) or doc.tokens[i].norm.startswith(self.norm)
@@ -80,6 +88,8 @@ class Phrase:
         hits: list[Hit] = []
         starts: list[tuple[int, int]] = []
         for k, alt in enumerate(self.alternatives):
+            if not all(w.present(doc) for w in alt):
+                continue
             w = alt[0]
             for i in doc.positions(w.norm, w.stem, w.prefix, w.entity):
                 if first <= i < last:
