@@ -69,7 +69,9 @@ def factor_views(report: dict[str, Any], final: dict[str, Any],
 def _neighbours(session, row) -> tuple[str | None, str | None, int, int]:
     if not row.assignment_ref:
         return None, None, 1, 1
-    ids = [s.id for s in assignment_submissions(session, owner_id(), row.assignment_ref)]
+    rows = assignment_submissions(session, owner_id(), row.assignment_ref)
+    rows.sort(key=lambda s: (s.student_ref or s.essay_name or s.id).lower())  # overview order
+    ids = [s.id for s in rows]
     i = ids.index(row.id)
     return (ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None,
             i + 1, len(ids))

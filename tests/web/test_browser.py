@@ -69,6 +69,29 @@ def sign_in(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/assignments")
 
 
+def test_files_dropped_on_the_upload_page_are_chosen(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/assignments")
+    if "/sign-in" in page.url:
+        sign_in(page, server, "amy@school.org")
+    page.get_by_role("link", name="New assignment").first.click()
+    page.get_by_label("Title").fill("Drop test")
+    page.get_by_role("button", name="Create assignment").click()
+    page.get_by_role("link", name="Upload essays").click()
+    drop = page.evaluate_handle("""() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(["Lenin died in 1925."], "eve.txt", {type: "text/plain"}));
+        dt.items.add(new File(["Stalin was General Secretary."], "fay.txt"));
+        return dt; }""")
+    page.dispatch_event("#dropzone", "drop", {"dataTransfer": drop})
+    assert page.locator("#chosen").inner_text() == "2 file(s): eve.txt, fay.txt"
+    assert page.evaluate("document.getElementById('files').files.length") == 2
+    page.get_by_role("button", name="Upload and mark").click()
+    page.wait_for_selector("#batch[data-finished='1']", timeout=60_000)
+    assert "2 of 2" in page.locator("#batch-text").inner_text()
+    page.close()
+
+
 def test_teacher_marks_a_class_in_the_browser(server, browser, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page()

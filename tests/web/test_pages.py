@@ -160,7 +160,8 @@ def test_report_highlights_and_escapes_the_essay(teacher, marked):
     factors = set(re.findall(r'class="ev c\d" data-factor="([a-z_]+)"', page))
     assert {"testament", "funeral"} <= factors
     assert '<span class="ev-label">Lenin&#39;s Testament</span>' in page
-    assert 'rel="next"' in page and 'rel="prev"' not in page  # essay 1 of 2
+    assert 'rel="prev"' in page and 'rel="next"' not in page  # by name, after "<img…dan"
+    assert "Essay 2 of 2" in page
 
 
 def test_override_a_level_changes_the_mark_and_keeps_the_machines(teacher, marked):
