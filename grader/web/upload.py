@@ -74,8 +74,6 @@ def upload_page(assignment_id: str):
         session.expunge(assignment)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        request.max_content_length = int(current_app.config.get("WEB_MAX_UPLOAD",
-                                                                100 * 1024 * 1024))
         pasted = request.form.get("text", "")
         student = request.form.get("student", "").strip()[:200]
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .security import check_csrf, csrf_token, load_teacher
@@ -12,6 +12,16 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
+
+
+def _upload_limit() -> None:
+    """Class uploads may be larger than API bodies: set the limit before the form is read."""
+    if request.endpoint == "web.upload":
+        request.max_content_length = int(current_app.config.get("WEB_MAX_UPLOAD",
+                                                                100 * 1024 * 1024))
+
+
+bp.before_request(_upload_limit)
 bp.before_request(load_teacher)
 bp.before_request(check_csrf)
 

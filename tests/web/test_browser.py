@@ -131,6 +131,7 @@ def test_teacher_marks_a_class_in_the_browser(server, browser, tmp_path):
     assert not tip.is_visible()
     flag.focus()
     assert tip.is_visible() and "January 1924" in tip.inner_text()
+    page.locator("#essay").screenshot(path=str(ARTIFACTS / "report-flag.png"))
     page.mouse.move(0, 0)
     page.keyboard.press("Tab")  # focus moves on: the correction hides again
     assert not tip.is_visible()

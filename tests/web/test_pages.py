@@ -289,3 +289,28 @@ def test_users_create_reads_the_password_from_stdin(app, monkeypatch, tmp_path):
         assert zoe.password_hash != "long enough pw" and zoe.password_hash.startswith(
             ("scrypt:", "pbkdf2:"))
     assert Teacher  # imported for the fixtures' type
+
+
+def test_secret_key_is_generated_once_and_kept_private(tmp_path):
+    from types import SimpleNamespace
+
+    from grader.web.security import _secret_key
+
+    app = SimpleNamespace(instance_path=str(tmp_path / "instance"))
+    first = _secret_key(app)
+    assert len(first) == 64 and _secret_key(app) == first
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_upload_over_the_limit_gets_a_page_not_a_stack_trace(app, teacher):
+    aid = teacher.new_assignment()
+    app.config["WEB_MAX_UPLOAD"] = 1000
+    response = teacher.post(f"/assignments/{aid}/upload",
+                            {"files": [(io.BytesIO(b"x" * 5000), "big.txt")]},
+                            content_type="multipart/form-data")
+    assert response.status_code == 413 and "Upload too large" in response.text
+    assert response.mimetype == "text/html"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    app.config.update(MAX_CONTENT_LENGTH=1000, WEB_MAX_UPLOAD=100_000)  # API limit is lower
+    essay = (WRONG_DATE + " ") * 8
+    assert teacher.upload(aid, {"files": [(io.BytesIO(essay.encode()), "long.txt")]})
