@@ -133,6 +133,7 @@ def rubric_list() -> None:
             click.echo(f"{rid}\tINVALID: {exc}")
 
 
+from ..lti.cli import lti  # noqa: E402  (LTI platforms and keys)
 from ..web.cli import users  # noqa: E402  (teacher accounts)
 from .service import db, keys, serve  # noqa: E402  (service commands: grader/cli/service.py)
 
@@ -140,6 +141,7 @@ cli.add_command(serve)
 cli.add_command(keys)
 cli.add_command(db)
 cli.add_command(users)  # teacher accounts: grader/web/cli.py
+cli.add_command(lti)  # LTI 1.3: grader/lti/cli.py
 
 
 def main() -> None:
