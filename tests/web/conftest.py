@@ -5,23 +5,52 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import text
 
 from grader import create_app
 from grader.jobs import get_executor
 from grader.store import get_store
+from grader.store.models import Base
 from grader.store.teachers import create_teacher
+
+from ..api.backends import PgSchema, postgres_problem
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+@pytest.fixture(scope="session")
+def pg_url():
+    problem = postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    schema = PgSchema()
+    url = schema.create()
+    yield url
+    schema.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
-                      "LOG_LEVEL": "WARNING", "SECRET_KEY": "test-secret",
-                      "WEB_SECURE_COOKIES": False, "WARM_UP": False})
+def app(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING",
+                      "SECRET_KEY": "test-secret", "WEB_SECURE_COOKIES": False,
+                      "WARM_UP": False})
     yield app
-    get_store(app).dispose()
+    store = get_store(app)
+    if "grader.jobs" in app.extensions:  # let running batches end before cleaning up
+        app.extensions["grader.jobs"].wait_idle(30)
+    if store.engine.dialect.name == "postgresql":
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with store.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    store.dispose()
 
 
 def add_teacher(app, email: str, password: str = PASSWORD) -> None:

@@ -170,6 +170,7 @@ def test_teacher_marks_a_class_in_the_browser(server, browser, tmp_path):
     page.get_by_role("link", name="Stalin 9A").click()
     page.set_viewport_size({"width": 360, "height": 800})
     page.screenshot(path=str(ARTIFACTS / "overview-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.set_viewport_size({"width": 1280, "height": 900})
     with page.expect_download() as download:
         page.get_by_role("link", name="Export marks (CSV)").click()
