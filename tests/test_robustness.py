@@ -41,7 +41,7 @@ def _timed(text, rubric):
     return rep, time.perf_counter() - t0
 
 
-def test_pathological_shapes_grade_in_time_proportional_to_length(rubric, seed_text):
+def test_pathological_shapes_grade_in_time_proportional_to_length(rubric):
     # linear: a generous 5 s per 100,000 characters (a normal 4,000-character essay: ~10 ms)
     cases = {
         "one 1 MB line": ("Stalin " * 150_000)[:1_000_000],
@@ -50,7 +50,7 @@ def test_pathological_shapes_grade_in_time_proportional_to_length(rubric, seed_t
         "zero-width and bidi marks": ("Trotsky\u200b\u202e funeral\u200e. " * 10_000),
         "combining marks": ("Le\u0301nin\u0301 " * 30_000),
         "emoji": ("😀 Lenin died in 1924 😀. " * 8_000),
-        "repeated real essay": seed_text * 40,
+        "repeated model answer": rubric.model_answer * 40,
     }
     for name, text in cases.items():
         rep, took = _timed(text, rubric)
