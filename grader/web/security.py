@@ -28,30 +28,35 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _secret_key(app: Flask) -> str:
-    """SECRET_KEY from the config, else a random key kept in instance/secret_key (mode 600)."""
+    """SECRET_KEY from the config, else a random key kept in instance/secret_key (mode 600).
+
+    The file appears whole or not at all (written aside, then hard-linked into place), so
+    workers starting together all read the same complete key.
+    """
     path = Path(app.instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker's key won
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
 
 
 def configure_sessions(app: Flask) -> None:
     """Secure session cookie flags; WEB_SECURE_COOKIES=false only for plain-http tests."""
     if not app.config.get("SECRET_KEY"):
-        try:
-            app.config["SECRET_KEY"] = _secret_key(app)
-        except FileExistsError:  # another worker wrote it first
-            app.config["SECRET_KEY"] = _secret_key(app)
+        app.config["SECRET_KEY"] = _secret_key(app)
     app.config.setdefault("WEB_SECURE_COOKIES", True)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = bool(app.config["WEB_SECURE_COOKIES"])
-    app.config.setdefault("SESSION_COOKIE_NAME", "grader_session")
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         hours=float(app.config.get("WEB_SESSION_HOURS", 12)))
 
