@@ -63,13 +63,14 @@ def send_score(submission_id: str) -> LtiGradePost | None:
                 token = access_token(session, platform, [c.SCOPE_SCORE])
             except ServiceError as exc:
                 error = str(exc)
+        url = scores_url(link.lineitem_url) if link.lineitem_url else ""
     attempts = 0
     delays = list(current_app.config.get("LTI_RETRY_DELAYS", (0.5, 2.0)))
     tries = int(current_app.config.get("LTI_SCORE_ATTEMPTS", 3))
     while token is not None and attempts < tries:
         attempts += 1
         try:
-            post_json(scores_url(link.lineitem_url), payload, SCORE_TYPE, token)
+            post_json(url, payload, SCORE_TYPE, token)
             error = None
             break
         except ServiceError as exc:
@@ -85,6 +86,7 @@ def send_score(submission_id: str) -> LtiGradePost | None:
         else:
             post.state, post.error = "failed", error[:1000]
             current_app.logger.warning("LTI score for %s not sent: %s", submission_id, error)
+        session.flush()
         session.expunge(post)
     return post
 

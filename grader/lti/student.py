@@ -28,7 +28,8 @@ def _link_context(session, claims: dict[str, Any]):
     link = session.get(LtiLink, claims.get("_grader_link"))
     if link is None:
         abort(404, description="This activity is not linked to an assignment.")
-    assignment = session.get(Assignment, link.assignment_id)
+    assignment = session.scalars(select(Assignment).where(
+        Assignment.id == link.assignment_id)).first()
     settings = session.get(LtiAssignment, link.assignment_id)
     return link, assignment, settings
 
@@ -36,7 +37,7 @@ def _link_context(session, claims: dict[str, Any]):
 def _own_submission(session, owner_id: int, assignment_id: str, user_id: str):
     return session.scalars(select(Submission).where(
         Submission.owner_id == owner_id, Submission.assignment_ref == assignment_id,
-        Submission.student_ref == user_id).order_by(Submission.seq.desc())).first()
+        Submission.external_id == user_id[:200]).order_by(Submission.seq.desc())).first()
 
 
 def _student_name(claims: dict[str, Any]) -> str:
@@ -87,21 +88,25 @@ def submit_essay(launch_id: str):
         if _own_submission(session, platform.owner_id, assignment.id, claims["sub"]):
             return _again(launch_id, "You have already handed in this essay.")
         rubric = resolve(session, platform.owner_id, assignment.rubric_id)
+        assignment_id, link_seq = assignment.id, link.id
+        context_id, resource_link_id = link.context_id, link.resource_link_id
+        send_now = settings is not None and (settings.auto_release or settings.released)
     if rubric is None:
         abort(404, description="This assignment's rubric is no longer available.")
     report = grade(text, rubric, essay=_student_name(claims)).to_dict()
-    fields = {"assignment_ref": assignment.id, "student_ref": claims["sub"],
-              "essay_name": _student_name(claims), "external_id": link.resource_link_id[:200],
-              "metadata": {"lti": {"issuer": platform.issuer, "context": link.context_id,
-                                   "resource_link": link.resource_link_id,
+    # student_ref is the name the teacher reads; external_id the LMS user id (AGS userId)
+    fields = {"assignment_ref": assignment_id, "student_ref": _student_name(claims)[:200],
+              "essay_name": _student_name(claims), "external_id": claims["sub"][:200],
+              "metadata": {"lti": {"issuer": platform.issuer, "context": context_id,
+                                   "resource_link": resource_link_id,
                                    "user": claims["sub"]}}}
     with store.write() as session:
         row = repo.create_submission(session, platform.owner_id, text=text, report=report,
                                      fields=fields)
-        session.add(LtiGradePost(submission_id=row.id, link_id=link.id, user_id=claims["sub"],
+        session.add(LtiGradePost(submission_id=row.id, link_id=link_seq, user_id=claims["sub"],
                                  state="held"))
         submission_id = row.id
-    if settings is not None and (settings.auto_release or settings.released):
+    if send_now:
         send_score(submission_id)
     return redirect(url_for("lti.essay_page", launch_id=launch_id), 303)
 

@@ -58,7 +58,7 @@ def class_page(launch_id: str):
         missing, roster_error = [], None
         if link.memberships_url:
             try:
-                done = {r.student_ref for r in rows}
+                done = {r.external_id for r in rows}
                 missing = [m for m in learners(session, platform, link.memberships_url)
                            if m.user_id not in done]
             except ServiceError as exc:
