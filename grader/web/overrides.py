@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -87,3 +88,24 @@ def form_patch(form: MultiDict, final: dict[str, Any], override: dict[str, Any] 
     if feedback:
         patch["feedback"] = feedback
     return patch
+
+
+_MARK_SENTENCE = re.compile(r"Mark: [\d.]+ / [\d.]+(?: \([^)]*\))?\.$")
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def refreshed_summary(summary: str, final: dict[str, Any]) -> str | None:
+    """The machine's summary with its closing 'Mark: …' sentence showing the final marks.
+
+    None when the summary has no such sentence or it already shows them.
+    """
+    label = final.get("band_label") or ""
+    sentence = (f"Mark: {_num(final['marks'])} / {_num(final['max_marks'])}"
+                + (f" ({label})." if label else "."))
+    if not _MARK_SENTENCE.search(summary or ""):
+        return None
+    new = _MARK_SENTENCE.sub(sentence, summary)
+    return None if new == summary else new

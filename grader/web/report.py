@@ -17,7 +17,7 @@ from ..store.assignments import assignment_submissions, get_assignment
 from ..store.overrides import OverrideError, final_result, merge_override
 from ..store.rubrics import resolve
 from .highlight import essay_marks, render
-from .overrides import FormError, form_patch
+from .overrides import FormError, form_patch, refreshed_summary
 from .rubric_view import colour_index
 from .security import login_required, owner_id
 from .views import bp
@@ -145,6 +145,11 @@ def change_report(submission_id: str):
             errors["form"] = f"These changes are not valid: {exc.messages}"
         except OverrideError as exc:
             errors[_field_of(exc.field, final)] = exc.message
+        if not errors and "summary" not in patch.get("feedback", {}):
+            summary = refreshed_summary(new_final["feedback"].get("summary", ""), new_final)
+            if summary is not None:  # keep "Mark: …" in the summary true to the new mark
+                merged = merge_override(merged, {"feedback": {"summary": summary}})
+                new_final = final_result(row.report, merged, rubric)
         if not errors:
             changes = diff_final(final, new_final)
             if changes:

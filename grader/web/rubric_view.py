@@ -30,10 +30,10 @@ def factor_rows(rubric: Rubric) -> list[FactorRow]:
         need = [f"Identifies {f.title}: names or describes it."]
         if f.max_level >= 2:
             labels = _labels(raw.get(f.id, {}))
-            detail = (f"at least {f.min_details} accurate specific "
-                      f"detail{'s' if f.min_details != 1 else ''}")
+            n = f.min_details
+            detail = f"gives at least {n} accurate specific detail{'s' if n != 1 else ''}"
             if labels:
-                detail += " such as " + "; ".join(labels)
+                detail += " (for example: " + "; ".join(labels) + ")"
             link = " and says how it answers the question" if f.require_link else ""
             need.append(f"Explains {f.title}: {detail}{link}.")
         rows.append(FactorRow(f.id, f.title, f.description, need, list(f.marks)))

@@ -185,6 +185,15 @@ def test_teacher_marks_a_class_in_the_browser(server, browser, tmp_path):
         seed_csv = next(r for r in table if r["student_ref"] == SEED.stem)
         assert seed_csv["testament_level"] == "1" and seed_csv["overridden"] == "True"
     essay_url = page.get_by_role("link", name="cara").get_attribute("href")
+    page.get_by_role("link", name="Rubric", exact=True).click()
+    assert page.locator("table.rubric tbody tr").count() == 5
+    page.screenshot(path=str(ARTIFACTS / "rubric.png"), full_page=True)
+    page.go_back()
+    page.get_by_role("link", name="Printable feedback sheets").click()
+    assert page.locator("article.sheet").count() == len(files)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(ARTIFACTS / "sheets-print.png"))
+    page.emulate_media(media="screen")
     page.close()
     assert problems == []
 

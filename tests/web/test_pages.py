@@ -177,6 +177,9 @@ def test_override_a_level_changes_the_mark_and_keeps_the_machines(teacher, marke
     assert float(marks_of(after)) == float(marks_of(before)) - 2
     assert "machine: 2" in after and "changed by you" in after
     assert "teacher:amy@school.org" in after  # the change history
+    new_marks = marks_of(after)
+    assert f"Mark: {new_marks} / 20" in after  # the summary's mark follows the change
+    assert "Check the comment on Lenin&#39;s Testament" in after
     # the same storage as the API: final marks and the change history
     from grader.store.submissions import get_submission
 
