@@ -317,3 +317,23 @@ def test_an_upload_over_the_limit_gets_a_page_not_a_stack_trace(app, teacher):
     app.config.update(MAX_CONTENT_LENGTH=1000, WEB_MAX_UPLOAD=100_000)  # API limit is lower
     essay = (WRONG_DATE + " ") * 8
     assert teacher.upload(aid, {"files": [(io.BytesIO(essay.encode()), "long.txt")]})
+
+
+def test_the_api_and_the_pages_share_a_teachers_essays(app, teacher):
+    from grader.store.keys import create_key
+
+    aid = teacher.new_assignment()
+    with get_store(app).write() as session:
+        _, key = create_key(session, "lms", owner="amy@school.org")
+    api = app.test_client()
+    auth = {"Authorization": f"Bearer {key}"}
+    created = api.post("/api/v1/submissions", headers=auth, json={
+        "rubric": "stalin-rise", "text": WRONG_DATE, "student_ref": "ivy",
+        "assignment_ref": aid})
+    assert created.status_code == 201, created.get_json()
+    sid = created.get_json()["id"]
+    assert teacher.essays(aid) == {"ivy": sid}
+    teacher.post(f"/essays/{sid}", {"total": "5"})
+    final = api.get(f"/api/v1/submissions/{sid}", headers=auth).get_json()["final"]
+    assert final["marks"] == 5
+    assert aid in teacher.get(f"/assignments/{aid}").text
