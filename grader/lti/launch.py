@@ -21,7 +21,7 @@ from . import claims as c
 from .models import LtiLaunch, LtiLink, LtiLoginState
 from .platforms import find_platform
 from .validate import LaunchError, consume_state, platform_for, verify_token
-from .views import bp, session_expiry, tool_url
+from .views import bp, platform_origins, session_expiry, tool_url
 
 COOKIE = "lti_state_"
 
@@ -45,7 +45,7 @@ def login():
                               "administrator must add it (grader lti add-platform).", 403)
         session.add(LtiLoginState(state=state, nonce=nonce, platform_id=platform.id,
                                   storage_target=storage))
-        g.lti_platform = platform
+        g.lti_origins = platform_origins(platform, None)
         query = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post",
                  "prompt": "none", "client_id": platform.client_id,
                  "redirect_uri": tool_url("lti.launch"), "login_hint": hint,
@@ -80,7 +80,7 @@ def launch():
                           or "The LMS sent no id_token.")
     with get_store().write() as session:
         platform = platform_for(session, id_token)
-        g.lti_platform = platform
+        g.lti_origins = platform_origins(platform, None)
         data = verify_token(platform, id_token)
         login = consume_state(session, platform, state, data["nonce"])
         cookie = request.cookies.get(COOKIE + state[:16])
@@ -93,7 +93,7 @@ def launch():
                               "platform storage: allow third-party cookies or open the "
                               "tool in a new window.", 401)
         confirmed = confirmed or not login.storage_target
-        g.lti_claims = data
+        g.lti_origins = platform_origins(platform, data)
         if data[c.MESSAGE_TYPE] == c.RESOURCE_LINK_REQUEST:
             data["_grader_link"] = _link(session, platform, data)
         row = LtiLaunch(id=secrets.token_urlsafe(32), platform_id=platform.id, state=state,

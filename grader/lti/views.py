@@ -61,7 +61,7 @@ def frame(launch_id: str) -> tuple[LtiLaunch, LtiPlatform]:
                                    "activity again from the course.")
         platform = session.get(LtiPlatform, launch.platform_id)
         session.expunge_all()
-    g.lti_platform, g.lti_claims = platform, launch.claims
+    g.lti_origins = platform_origins(platform, launch.claims)
     return launch, platform
 
 
@@ -87,7 +87,7 @@ def _http_error(error):
 
 @bp.after_request
 def _headers(response):
-    origins = " ".join(platform_origins(g.get("lti_platform"), g.get("lti_claims")))
+    origins = " ".join(g.get("lti_origins") or platform_origins(None, None))
     response.headers["Content-Security-Policy"] = CSP.format(forms=origins, frames=origins)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers["Referrer-Policy"] = "no-referrer"  # frame URLs carry the launch id
