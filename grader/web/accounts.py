@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ..store import get_store
 from ..store.teachers import check_sign_in
@@ -11,12 +12,12 @@ from .views import bp
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     return redirect(url_for("web.assignments" if g.teacher else "web.sign_in"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
-def sign_in_page():
+def sign_in_page() -> ResponseReturnValue:
     error = None
     email = ""
     if request.method == "POST":
@@ -35,6 +36,6 @@ def sign_in_page():
 
 
 @bp.post("/sign-out", endpoint="sign_out")
-def sign_out_page():
+def sign_out_page() -> ResponseReturnValue:
     sign_out()
     return redirect(url_for("web.sign_in"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ..rubric import Rubric, RubricError, parse_rubric
 from ..store import get_store
@@ -27,7 +28,7 @@ def rubric_choices(session, owner: int) -> list[tuple[str, str]]:
 
 @bp.get("/assignments", endpoint="assignments")
 @login_required
-def assignments_page():
+def assignments_page() -> ResponseReturnValue:
     with get_store().read() as session:
         return render_template("assignments.html", rows=list_assignments(session, owner_id()))
 
@@ -59,7 +60,7 @@ def _uploaded_rubric(errors: dict[str, list[str]]) -> tuple[Rubric | None, dict 
 
 @bp.route("/assignments/new", methods=["GET", "POST"], endpoint="new_assignment")
 @login_required
-def new_assignment_page():
+def new_assignment_page() -> ResponseReturnValue:
     errors: dict[str, list[str]] = {}
     owner = owner_id()
     form = {"title": request.form.get("title", "").strip(),
@@ -98,7 +99,7 @@ def new_assignment_page():
 
 @bp.get("/rubrics/<string:rubric_id>", endpoint="rubric")
 @login_required
-def rubric_page(rubric_id: str):
+def rubric_page(rubric_id: str) -> ResponseReturnValue:
     with get_store().read() as session:
         rubric = stored.resolve(session, owner_id(), rubric_id)
     if rubric is None:

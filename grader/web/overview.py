@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
 
 from ..api.export import stream_csv
 from ..store import get_store
@@ -25,7 +26,7 @@ def _assignment(session, assignment_id: str):
 
 @bp.get("/assignments/<string:assignment_id>", endpoint="overview")
 @login_required
-def overview_page(assignment_id: str):
+def overview_page(assignment_id: str) -> ResponseReturnValue:
     sort = request.args.get("sort", "student")
     sort = sort if sort in SORT_KEYS else "student"
     descending = request.args.get("dir") == "desc"
@@ -48,7 +49,7 @@ def overview_page(assignment_id: str):
 
 @bp.get("/assignments/<string:assignment_id>/export.csv", endpoint="export")
 @login_required
-def export_csv(assignment_id: str):
+def export_csv(assignment_id: str) -> ResponseReturnValue:
     """One row per essay, final marks after the teacher's changes; formulas neutralised."""
     store = get_store()
     owner = owner_id()
@@ -68,7 +69,7 @@ def export_csv(assignment_id: str):
 
 @bp.get("/assignments/<string:assignment_id>/sheets", endpoint="sheets")
 @login_required
-def sheets_page(assignment_id: str):
+def sheets_page(assignment_id: str) -> ResponseReturnValue:
     with get_store().read() as session:
         assignment = _assignment(session, assignment_id)
         rows = assignment_submissions(session, owner_id(), assignment.id)

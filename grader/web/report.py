@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
 from ..api.schemas import OverrideSchema
@@ -103,7 +104,7 @@ def _owned(session, submission_id: str):
 
 @bp.get("/essays/<string:submission_id>", endpoint="report")
 @login_required
-def report_page(submission_id: str):
+def report_page(submission_id: str) -> ResponseReturnValue:
     with get_store().read() as session:
         return render_template("report.html", **_context(session, _owned(session,
                                                                           submission_id)))
@@ -111,7 +112,7 @@ def report_page(submission_id: str):
 
 @bp.get("/essays/<string:submission_id>/sheet", endpoint="sheet")
 @login_required
-def sheet_page(submission_id: str):
+def sheet_page(submission_id: str) -> ResponseReturnValue:
     with get_store().read() as session:
         ctx = _context(session, _owned(session, submission_id))
         return render_template("sheets.html", sheets=[ctx], assignment=ctx["assignment"])
@@ -128,7 +129,7 @@ def _field_of(error_field: str, final: dict[str, Any]) -> str:
 
 @bp.post("/essays/<string:submission_id>", endpoint="change_report")
 @login_required
-def change_report(submission_id: str):
+def change_report(submission_id: str) -> ResponseReturnValue:
     """Apply the teacher's changes (the same override rules and storage as the API)."""
     errors: dict[str, str] = {}
     with get_store().write() as session:

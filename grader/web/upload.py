@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ..batch.items import Item, prepare_text
 from ..batch.sources import ArchiveLimits, iter_table, iter_zip, kind_of
@@ -65,7 +66,7 @@ def _new_items(pasted: str, student: str) -> Iterator[batch_repo.NewItem]:
 @bp.route("/assignments/<string:assignment_id>/upload", methods=["GET", "POST"],
           endpoint="upload")
 @login_required
-def upload_page(assignment_id: str):
+def upload_page(assignment_id: str) -> ResponseReturnValue:
     store = get_store()
     with store.read() as session:
         assignment = get_assignment(session, owner_id(), assignment_id)
@@ -110,7 +111,7 @@ def _progress(assignment_id: str, batch_id: str) -> dict:
 
 @bp.get("/assignments/<string:assignment_id>/batches/<string:batch_id>", endpoint="batch")
 @login_required
-def batch_page(assignment_id: str, batch_id: str):
+def batch_page(assignment_id: str, batch_id: str) -> ResponseReturnValue:
     progress = _progress(assignment_id, batch_id)
     return render_template("batch.html", assignment_id=assignment_id, batch_id=batch_id,
                            p=progress)
@@ -119,5 +120,5 @@ def batch_page(assignment_id: str, batch_id: str):
 @bp.get("/assignments/<string:assignment_id>/batches/<string:batch_id>/status",
         endpoint="batch_status")
 @login_required
-def batch_status(assignment_id: str, batch_id: str):
+def batch_status(assignment_id: str, batch_id: str) -> ResponseReturnValue:
     return jsonify(_progress(assignment_id, batch_id))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from .security import check_csrf, csrf_token, load_teacher
@@ -32,7 +33,7 @@ def csrf_field_value() -> str:
 
 
 @bp.errorhandler(HTTPException)
-def _error_page(error: HTTPException):
+def _error_page(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     titles = {400: "Bad request", 403: "Not allowed", 404: "Not found",
               405: "Not allowed", 413: "Upload too large"}
@@ -41,7 +42,7 @@ def _error_page(error: HTTPException):
 
 
 @bp.after_request
-def _headers(response):
+def _headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
