@@ -40,6 +40,11 @@ class Word:
     prefix: bool = False
     entity: str | None = None
 
+    @property
+    def key(self) -> str:
+        """What the essay must contain for this word to match (its stem, or '@' + entity)."""
+        return "@" + self.entity if self.entity is not None else self.stem
+
     def present(self, doc: Document) -> bool:
         """Whether the word occurs anywhere in the document (cheap pre-check)."""
         if self.entity is not None:
@@ -72,6 +77,14 @@ class Phrase:
     about: frozenset[str] = frozenset()
     cancel: list[Phrase] = field(default_factory=list)
     label: str | None = None
+    _needs: list[tuple[frozenset[str], tuple[Word, ...]]] = field(default_factory=list,
+                                                                  repr=False)
+
+    def __post_init__(self) -> None:
+        # What each alternative needs the essay to contain: stems and entity ids (one set
+        # test per alternative), and any prefix words.
+        self._needs = [(frozenset(w.key for w in alt if not w.prefix),
+                        tuple(w for w in alt if w.prefix)) for alt in self.alternatives]
 
     def words(self) -> set[str]:
         return {w.norm for alt in self.alternatives for w in alt if w.entity is None}
@@ -87,8 +100,10 @@ class Phrase:
         first, last = 0, len(doc.tokens)
         hits: list[Hit] = []
         starts: list[tuple[int, int]] = []
+        present = _doc_keys(doc)
         for k, alt in enumerate(self.alternatives):
-            if not all(w.present(doc) for w in alt):
+            needs, prefixes = self._needs[k]
+            if not needs <= present or (prefixes and not all(w.present(doc) for w in prefixes)):
                 continue
             w = alt[0]
             for i in doc.positions(w.norm, w.stem, w.prefix, w.entity):
@@ -162,6 +177,15 @@ class AllOf:
 
 
 Cue = Phrase | AllOf
+
+
+def _doc_keys(doc: Document) -> set[str]:
+    keys = doc.cache.get("keys")
+    if keys is None:
+        keys = set(doc.by_stem)
+        keys.update("@" + e for e in doc.by_entity)
+        doc.cache["keys"] = keys
+    return keys
 
 
 def _cached(cue, doc: Document, first: int, last: int | None) -> list[Hit]:
