@@ -1,6 +1,9 @@
 """Grading speed: median and p95 per 700-word essay, essays/s on one core, rubric load, memory.
 
-    python benchmarks/speed.py [--essays N] [--rubric stalin-rise]
+    python benchmarks/speed.py [--essays N] [--rubric stalin-rise] [--examples]
+
+--examples gives every factor its description as a paraphrase example, to time the optional
+similarity model (grader/analysis/similarity.py) on a long essay.
 
 Essays are made by varying the bundled model answer (shuffled paragraphs, dropped sentences)
 to about 700 words; the seed essay in ../shared is used too when it is there.
@@ -9,6 +12,7 @@ to about 700 words; the seed essay in ../shared is used too when it is there.
 from __future__ import annotations
 
 import argparse
+import copy
 import random
 import resource
 import statistics
@@ -20,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from grader import grade  # noqa: E402
+from grader.analysis import similarity  # noqa: E402
 from grader.rubric import loader  # noqa: E402
 from grader.text import english  # noqa: E402
 
@@ -44,10 +49,22 @@ def make_essays(rubric, n: int, seed: int = 7) -> list[str]:
     return essays
 
 
+def with_examples(rubric):
+    """The rubric with each factor's description (or title) as its paraphrase example."""
+    data = copy.deepcopy(rubric.raw)
+    for f in data["factors"]:
+        f.setdefault("examples", [f.get("description") or f["title"]])
+    base = Path(rubric.source).parent if rubric.source else None
+    return loader.parse_rubric(data, base_dir=base, source=f"{rubric.id}+examples")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--essays", type=int, default=300)
     ap.add_argument("--rubric", default="stalin-rise")
+    ap.add_argument("--examples", action="store_true",
+                    help="add each factor's description as an example (times the similarity "
+                         "model when it is installed)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -61,6 +78,10 @@ def main() -> None:
         rubric = loader.load_rubric(args.rubric)
         loads.append(time.perf_counter() - t0)
 
+    if args.examples:
+        rubric = with_examples(rubric)
+        similarity.CACHE_SIZE = 0  # no sentence embeddings reused between essays
+        print(f"similarity model    {'on' if similarity.available() else 'not installed'}")
     essays = make_essays(rubric, args.essays)
     for e in essays[:20]:
         grade(e, rubric)  # warm caches as a long-running worker would have them

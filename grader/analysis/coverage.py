@@ -8,6 +8,7 @@ from ..report.model import Flag
 from ..rubric.cues import Hit, Phrase, compile_phrase
 from ..rubric.model import Factor, Rubric
 from ..text.document import FIRST_PERSON, Document
+from .similarity import paraphrase_hits
 
 DISCOURSE_VERBS = compile_phrase(
     "cover*|discuss*|writ*|wrote|mention*|talk*|look at|focus*|consider*|includ*|deal with|"
@@ -44,6 +45,9 @@ def assess_coverage(doc: Document, rubric: Rubric, flags: list[Flag]) -> list[Co
     """Level and evidence for every factor of the rubric."""
     excluded = _excluded_sentences(doc, rubric)
     ident = {f.id: _identify(doc, f, excluded) for f in rubric.factors}
+    missed = [f for f in rubric.factors if f.examples and not ident[f.id]]
+    if missed:  # paraphrases of the factor's examples, when the optional model is present
+        ident.update(paraphrase_hits(doc, rubric, missed, excluded))
     owner = _sentence_owners(ident)
     flagged = [(f.start, f.end) for f in flags]
     return [_assess(doc, rubric, f, ident[f.id], owner, flagged, excluded)

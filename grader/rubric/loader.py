@@ -192,14 +192,20 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 problems.append(Problem(f"{place}[{k}]", str(exc)))
         return out
 
+    interned: dict[str, object] = {}
+
     def phrase(text, place):
+        """Compile a plain phrase; the same text shares one object (and one match cache)."""
         if text is None:
             return None
+        if text in interned:
+            return interned[text]
         try:
-            return compile_phrase(text, names)
+            interned[text] = compile_phrase(text, names)
         except CueError as exc:
             problems.append(Problem(place, str(exc)))
             return None
+        return interned[text]
 
     links = cues(clean["links"], "links")
     factors = []
@@ -218,6 +224,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
             min_details=ex.get("min_details", 1), require_link=ex.get("require_link", True),
             explainable=bool(ex) and len(f["marks"]) > 2,
             feedback=dict(f["feedback"]),
+            examples=list(f.get("examples") or []), similarity=f.get("similarity"),
         ))
     facts = []
     for fact in fact_data.get("facts", []):
@@ -274,6 +281,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
         feedback=dict(clean["feedback"]), model_answer=model_answer, source=source,
         period=(clean["period"]["from_"], clean["period"]["to"]) if clean.get("period") else None,
         raw=json.loads(json.dumps(raw, default=str)),
+        similarity=clean.get("similarity"),
     )
 
 

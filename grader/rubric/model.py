@@ -23,6 +23,8 @@ class Factor:
     require_link: bool
     explainable: bool
     feedback: dict[str, str]
+    examples: list[str] = field(default_factory=list)
+    similarity: float | None = None
 
     @property
     def max_level(self) -> int:
@@ -105,6 +107,9 @@ class Rubric:
     model_answer: str | None = None
     source: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    similarity: float | None = None
+    # example embeddings per factor id, filled on first use when the model is present
+    example_vectors: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def factor(self, factor_id: str) -> Factor:
         return next(f for f in self.factors if f.id == factor_id)

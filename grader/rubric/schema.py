@@ -21,6 +21,8 @@ ID = validate.Regexp(r"^[A-Za-z][A-Za-z0-9_\-]{0,63}$",
 MAX_FACTORS = 50
 MAX_CUES = 300
 MAX_ENTITIES = 500
+MAX_EXAMPLES = 30
+SIMILARITY = validate.Range(min=0.3, max=0.99)
 
 
 class CueField(fields.Field):
@@ -128,6 +130,9 @@ class FactorSchema(Schema):
                         validate=validate.Length(min=2, max=3))
     identify = cue_list(load_default=list)
     accept = fields.String(load_default=None, allow_none=True)
+    examples = fields.List(fields.String(validate=validate.Length(min=3, max=300)),
+                           load_default=list, validate=validate.Length(max=MAX_EXAMPLES))
+    similarity = fields.Float(load_default=None, allow_none=True, validate=SIMILARITY)
     explain = fields.Nested(ExplainSchema, load_default=None, allow_none=True)
     feedback = fields.Nested(FeedbackSchema, load_default=lambda: FeedbackSchema().load({}))
 
@@ -210,6 +215,7 @@ class RubricSchema(Schema):
     scoring = fields.Nested(ScoringSchema, load_default=lambda: ScoringSchema().load({}))
     feedback = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     period = fields.Nested(PeriodSchema, load_default=None, allow_none=True)
+    similarity = fields.Float(load_default=None, allow_none=True, validate=SIMILARITY)
 
     @validates_schema
     def _factor_ids(self, data, **kwargs):
