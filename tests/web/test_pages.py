@@ -337,3 +337,19 @@ def test_the_api_and_the_pages_share_a_teachers_essays(app, teacher):
     final = api.get(f"/api/v1/submissions/{sid}", headers=auth).get_json()["final"]
     assert final["marks"] == 5
     assert aid in teacher.get(f"/assignments/{aid}").text
+
+
+def test_password_guessing_is_slowed_down(app):
+    add_teacher(app, "amy@school.org")
+    app.config["WEB_SIGNIN_LIMIT"] = 3
+    client = app.test_client()
+    token = TOKEN.search(client.get("/sign-in").text)[1]
+
+    def attempt(password: str):
+        return client.post("/sign-in", data={"email": "amy@school.org", "password": password,
+                                             "csrf_token": token})
+
+    assert [attempt("wrong").status_code for _ in range(3)] == [401, 401, 401]
+    refused = attempt(PASSWORD)  # even the right password waits now
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "Too many failed sign-ins" in refused.text
