@@ -56,7 +56,7 @@ class Word:
     def matches(self, doc: Document, i: int) -> bool:
         if self.prefix:
             return doc.forms[i].startswith(self.norm) or doc.tokens[i].norm.startswith(self.norm)
-        return doc.stems[i] == self.stem or doc.forms[i] == self.norm
+        return doc.stems[i] == self.stem
 
 
 @dataclass(slots=True)

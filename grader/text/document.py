@@ -89,13 +89,8 @@ class Document:
                              for i in self.by_form[f])
                 self.cache[key] = hit
             return hit
-        a = self.by_stem.get(stem_, [])
-        b = self.by_form.get(norm, [])
-        if not b or a is b:
-            return a
-        if not a:
-            return b
-        return sorted(set(a) | set(b))
+        # a word's stem is a function of its form, so equal forms have equal stems
+        return self.by_stem.get(stem_, [])
 
     def sentence_text(self, s: Sentence) -> str:
         return self.text[s.start:s.end]
