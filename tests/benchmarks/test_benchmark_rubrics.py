@@ -142,3 +142,21 @@ def test_powergrading_sample_accuracy_floor():
         truth.append(mod.majority(int(r["G1"]), int(r["G2"]), int(r["G3"])))
         ours.append(int(score(f"powergrading-q{r['Q#']}", r["answer"])))
     assert exact_agreement(truth, ours) >= 0.95
+
+
+def test_set1_amount_of_sample_is_not_its_size_and_acid_rain_is_not_vinegar():
+    # the procedure records each sample's mass, so "how much of each sample" is no new piece
+    assert score("asap-sas-1", "You need to know how much of each sample to use.") == 0
+    assert score("asap-sas-1", "You need the size of each sample.") == 1
+    assert score("asap-sas-1", "Where does the acid rain come from? What is its acidity?") == 0
+
+
+def test_set2_naming_different_plastics_is_no_conclusion():
+    assert score("asap-sas-2", "The student should name the different plastics.") == 0
+    assert score("asap-sas-2", "The different plastics stretched different amounts.") == 1
+
+
+def test_set6_selective_permeability_needs_selective_or_semi():
+    assert score("asap-sas-6", "The membrane is permeable which allows things through.") == 0
+    assert score("asap-sas-6", "The membrane is semi-permeable, so only certain molecules "
+                               "can pass.") == 1
