@@ -8,6 +8,7 @@ matching token are refused with 400. SameSite=Lax cookies are a second line of d
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import os
 import secrets
@@ -80,12 +81,18 @@ def check_csrf() -> None:
                                "Reload the page and try again.")
 
 
+def _auth_stamp(teacher: Teacher) -> str:
+    """Changes when the password does, so a new password ends every older session."""
+    return hashlib.sha256(teacher.password_hash.encode()).hexdigest()[:24]
+
+
 def sign_in(teacher: Teacher) -> None:
     """Start a fresh session for `teacher` (a new CSRF token too)."""
     session.clear()
     session.permanent = True
     session["teacher_id"] = teacher.id
     session["owner_id"] = teacher.owner_id
+    session["auth"] = _auth_stamp(teacher)
     csrf_token()
 
 
@@ -101,7 +108,8 @@ def load_teacher() -> None:
         return
     with get_store().read() as s:
         teacher = get_teacher(s, int(teacher_id))
-        if teacher is not None and teacher.owner_id == session.get("owner_id"):
+        if (teacher is not None and teacher.owner_id == session.get("owner_id")
+                and hmac.compare_digest(_auth_stamp(teacher), str(session.get("auth", "")))):
             s.expunge(teacher)
             g.teacher = teacher
     if g.teacher is None:

@@ -353,3 +353,13 @@ def test_password_guessing_is_slowed_down(app):
     refused = attempt(PASSWORD)  # even the right password waits now
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert "Too many failed sign-ins" in refused.text
+
+
+def test_a_new_password_ends_older_sessions(app, teacher):
+    from grader.store.teachers import set_password
+
+    assert teacher.get("/assignments").status_code == 200
+    with get_store(app).write() as session:
+        set_password(session, find_teacher(session, "amy@school.org"), "a brand new one")
+    response = teacher.get("/assignments")
+    assert response.status_code == 302 and "/sign-in" in response.location
