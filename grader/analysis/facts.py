@@ -496,11 +496,28 @@ def _names(doc: Document, ids) -> str:
 
 def _flag(doc: Document, fact: Fact, check: FactCheck, kind: str, start: int, end: int,
           found: str, expected: str) -> Flag:
-    if kind == "contradiction":
-        message = f"{fact.statement} ({fact.id})."
-    else:
-        message = f"{fact.statement}, not {found} ({fact.id})."
+    message = correction(fact, kind, found, check.statement)
     return Flag(fact.id, kind, start, end, doc.text[start:end], found, expected, message)
+
+
+def correction(fact: Fact, kind: str, found: str, statement: str | None = None) -> str:
+    """The sentence a student reads: "Lenin died in January 1924, not 1922 (F1)." when the
+    statement ends with the right year, else "You wrote “Moscow”, but Trotsky was … (F17)."
+    """
+    statement = (statement or fact.statement).rstrip(". ")
+    if kind == "contradiction":
+        return f"{statement} ({fact.id})."
+    words = statement.split()
+    if kind == "wrong_date" and words and words[-1][:1].isdigit():
+        return f"{statement}, not {found} ({fact.id})."
+    if not _proper(statement):
+        statement = statement[:1].lower() + statement[1:]
+    return f"You wrote \u201c{found}\u201d, but {statement} ({fact.id})."
+
+
+def _proper(statement: str) -> bool:
+    first = statement.split()[0] if statement.split() else ""
+    return first[:1].isupper() and first.lower() not in ("the", "a", "an", "it", "this")
 
 
 def _dedupe(flags: list[Flag]) -> list[Flag]:

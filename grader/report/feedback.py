@@ -46,8 +46,9 @@ def details_text(doc: Document, cov: Coverage) -> str:
     labels: list[str] = []
     for h in cov.details:
         label = h.label or doc.text[doc.tokens[h.first].start:doc.tokens[h.last - 1].end]
-        if label not in labels:
-            labels.append(label)
+        if any(label in other or other in label for other in labels):
+            continue
+        labels.append(label)
     if not labels:
         return ""
     if len(labels) == 1:
@@ -55,12 +56,28 @@ def details_text(doc: Document, cov: Coverage) -> str:
     return ", ".join(labels[:3][:-1]) + " and " + labels[:3][-1]
 
 
+def in_sentence(title: str) -> str:
+    """A factor title inside a sentence: "the purges", "factionalism and the ban…", but
+    "Lenin's funeral" and "Socialism in One Country" keep their capitals."""
+    words = title.split()
+    if not words:
+        return title
+    first = words[0]
+    content = [w for w in words[1:] if w.lower() not in ("of", "in", "the", "and", "at", "on",
+                                                         "a", "an", "to", "for")]
+    title_case = bool(content) and all(w[:1].isupper() for w in content)
+    if first in ("The", "A", "An") or (first.isalpha() and first[:1].isupper()
+                                        and not title_case):
+        return first.lower() + title[len(first):]
+    return title
+
+
 def factor_feedback(doc: Document, cov: Coverage) -> str:
     f = cov.factor
     key = {0: "missing", 1: "identified"}.get(cov.level, "explained")
     template = f.feedback.get(key) or DEFAULTS[key]
-    return _fill(template, title=f.title, quote=quote(doc, cov), details=details_text(doc, cov),
-                 missing=f.description)
+    return _fill(template, title=in_sentence(f.title), quote=quote(doc, cov),
+                 details=details_text(doc, cov), missing=f.description)
 
 
 def correction(flag: Flag) -> str:
@@ -96,13 +113,14 @@ def _strengths(doc: Document, explained: list[Coverage], identified: list[Covera
                flags: list[Flag], spelling: int) -> list[str]:
     """Two or three things done well, most specific first."""
     out = [_fill(c.factor.feedback.get("strength") or "A clear explanation of {title}.",
-                 title=c.factor.title) for c in explained[:3]]
+                 title=in_sentence(c.factor.title)) for c in explained[:3]]
     words = sum(1 for t in doc.tokens if t.is_word)
     extra = []
     if not flags and len(doc.years) >= 3:
         extra.append("Accurate use of dates to support your points.")
     if identified:
-        extra.append(f"You recognise {identified[0].factor.title} as part of the answer.")
+        extra.append(f"You recognise {in_sentence(identified[0].factor.title)} as part of "
+                     "the answer.")
     if len(doc.paragraphs) >= 3:
         extra.append("Your answer is organised into paragraphs.")
     if words >= 80 and spelling <= 2:
@@ -128,8 +146,8 @@ def _next_steps(doc: Document, rubric: Rubric, identified: list[Coverage],
         tmpl = c.factor.feedback.get("next_step") or DEFAULTS["next_step"]
         if c.level == 0:
             tmpl = c.factor.feedback.get("missing") or DEFAULTS["missing"]
-        steps.append(_fill(tmpl, title=c.factor.title, missing=c.factor.description,
-                           quote=quote(doc, c)))
+        steps.append(_fill(tmpl, title=in_sentence(c.factor.title),
+                           missing=c.factor.description, quote=quote(doc, c)))
     extra = []
     if spelling >= 5:
         extra.append("Proofread for spelling, especially the names of people and terms.")

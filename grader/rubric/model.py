@@ -55,6 +55,7 @@ class FactCheck:
     role: str
     found: str | None
     expected: str | None
+    statement: str | None = None
 
 
 @dataclass

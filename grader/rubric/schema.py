@@ -256,6 +256,7 @@ class FactCheckSchema(Schema):
     negative = fields.String(load_default=None, allow_none=True)
     found = fields.String(load_default=None, allow_none=True)
     expected = fields.String(load_default=None, allow_none=True)
+    statement = fields.String(load_default=None, allow_none=True)
 
 
 class FactSchema(Schema):

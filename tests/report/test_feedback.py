@@ -9,7 +9,8 @@ def test_feedback_refers_to_what_the_student_wrote(rubric):
     assert "There was also the funeral" in funeral
     assert "Trotsky" in funeral
     (flag,) = rep.flags
-    assert flag.message.startswith("Trotsky was murdered in Mexico in 1940") and "1929" in \
+    assert flag.message.startswith("Trotsky was murdered in Mexico by a Soviet agent in 1940, "
+                                   "not 1929") and "1929" in \
         flag.message
     assert any("1940" in s for s in rep.feedback.next_steps)
     assert 2 <= len(rep.feedback.next_steps) <= 3
