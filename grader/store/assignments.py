@@ -50,3 +50,13 @@ def assignment_submissions(session: Session, owner_id: int, public_id: str) -> l
     return list(session.scalars(select(Submission).where(
         Submission.owner_id == owner_id, Submission.assignment_ref == public_id)
         .order_by(Submission.seq)))
+
+
+def essay_order(session: Session, owner_id: int, public_id: str) -> list[str]:
+    """The assignment's submission ids by student name (the class overview's order)."""
+    rows = session.execute(select(Submission.id, Submission.student_ref, Submission.essay_name)
+                           .where(Submission.owner_id == owner_id,
+                                  Submission.assignment_ref == public_id)
+                           .order_by(Submission.seq)).all()
+    rows.sort(key=lambda r: (r.student_ref or r.essay_name or r.id).lower())
+    return [r.id for r in rows]

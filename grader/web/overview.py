@@ -73,5 +73,6 @@ def sheets_page(assignment_id: str) -> ResponseReturnValue:
     with get_store().read() as session:
         assignment = _assignment(session, assignment_id)
         rows = assignment_submissions(session, owner_id(), assignment.id)
-        sheets = [_context(session, row) for row in rows]
+        rows.sort(key=lambda r: (r.student_ref or r.essay_name or r.id).lower())
+        sheets = [_context(session, row, pager=False) for row in rows]
         return render_template("sheets.html", sheets=sheets, assignment=assignment)

@@ -14,7 +14,7 @@ from ..api.submissions import _diff as diff_final
 from ..rubric import Rubric
 from ..store import get_store
 from ..store import submissions as repo
-from ..store.assignments import assignment_submissions, get_assignment
+from ..store.assignments import essay_order, get_assignment
 from ..store.overrides import OverrideError, final_result, merge_override
 from ..store.rubrics import resolve
 from .highlight import essay_marks, render
@@ -70,22 +70,22 @@ def factor_views(report: dict[str, Any], final: dict[str, Any],
 def _neighbours(session, row) -> tuple[str | None, str | None, int, int]:
     if not row.assignment_ref:
         return None, None, 1, 1
-    rows = assignment_submissions(session, owner_id(), row.assignment_ref)
-    rows.sort(key=lambda s: (s.student_ref or s.essay_name or s.id).lower())  # overview order
-    ids = [s.id for s in rows]
+    ids = essay_order(session, owner_id(), row.assignment_ref)
     i = ids.index(row.id)
     return (ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None,
             i + 1, len(ids))
 
 
-def _context(session, row, errors: dict[str, str] | None = None) -> dict[str, Any]:
+def _context(session, row, errors: dict[str, str] | None = None,
+             pager: bool = True) -> dict[str, Any]:
     rubric = resolve(session, owner_id(), row.rubric_id)
     final = row.final if row.final is not None else final_result(row.report, None, None)
     factors = factor_views(row.report, final, rubric)
     titles = {f.id: f.title for f in factors}
     essay = render(row.text, essay_marks(row.report, {f.id: f.colour for f in factors},
                                          titles))
-    prev_id, next_id, position, count = _neighbours(session, row)
+    prev_id, next_id, position, count = (_neighbours(session, row) if pager
+                                         else (None, None, 1, 1))
     assignment = (get_assignment(session, owner_id(), row.assignment_ref)
                   if row.assignment_ref else None)
     return {"row": row, "report": row.report, "final": final, "factors": factors,
@@ -114,7 +114,7 @@ def report_page(submission_id: str) -> ResponseReturnValue:
 @login_required
 def sheet_page(submission_id: str) -> ResponseReturnValue:
     with get_store().read() as session:
-        ctx = _context(session, _owned(session, submission_id))
+        ctx = _context(session, _owned(session, submission_id), pager=False)
         return render_template("sheets.html", sheets=[ctx], assignment=ctx["assignment"])
 
 
