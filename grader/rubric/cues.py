@@ -20,10 +20,11 @@ grader) and then matched against any number of Documents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..text.document import Document
 from ..text.lexicon import ARTICLES
-from ..text.tokens import normalise, stem
+from ..text.tokens import normalise, stem, tokenize
 
 MAX_ALTERNATIVES = 200
 MAX_PHRASE_WORDS = 12
@@ -300,14 +301,18 @@ def _compile_word(part: str, entities: set[str] | None) -> list[Word]:
         if entities is not None and name not in entities:
             raise CueError(f"unknown lexicon entry '@{name}'")
         return [Word(name, name, entity=name)]
+    return list(_compile_plain_word(part))
+
+
+@lru_cache(maxsize=20_000)
+def _compile_plain_word(part: str) -> tuple[Word, ...]:
+    """A cue word (not an @entity), compiled once per process."""
     prefix = part.endswith("*")
     core = part.rstrip("*")
-    from ..text.tokens import tokenize
-
     toks = [t for t in tokenize(core) if t.is_word]
     if not toks:
         if core and all(not c.isalnum() for c in core):
-            return []
+            return ()
         raise CueError(f"{part!r} has no letters or digits")
     if "*" in core:
         raise CueError(f"'*' may only end a word: {part!r}")
@@ -320,7 +325,7 @@ def _compile_word(part: str, entities: set[str] | None) -> list[Word]:
         if is_prefix and len(norm) < 3:
             raise CueError(f"prefix {part!r} is too short (3 letters at least)")
         out.append(Word(norm, stem(norm) if norm.isalpha() else norm, is_prefix))
-    return out
+    return tuple(out)
 
 
 def compile_cue(spec, entities: set[str] | None = None) -> Cue:
