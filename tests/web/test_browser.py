@@ -70,6 +70,7 @@ def sign_in(page, base: str, email: str) -> None:
 
 
 def test_files_dropped_on_the_upload_page_are_chosen(server, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page()
     page.goto(f"{server}/assignments")
     if "/sign-in" in page.url:
@@ -85,6 +86,10 @@ def test_files_dropped_on_the_upload_page_are_chosen(server, browser):
         return dt; }""")
     page.dispatch_event("#dropzone", "drop", {"dataTransfer": drop})
     assert page.locator("#chosen").inner_text() == "2 file(s): eve.txt, fay.txt"
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.screenshot(path=str(ARTIFACTS / "upload-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert page.evaluate("document.getElementById('files').files.length") == 2
     page.get_by_role("button", name="Upload and mark").click()
     page.wait_for_selector("#batch[data-finished='1']", timeout=60_000)
