@@ -10,10 +10,14 @@ from .errors import IngestError
 MAX_ENTRIES = 2_000
 MAX_MEMBER_BYTES = 50_000_000
 MAX_RATIO = 200
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected Office files, old .doc
 
 
 def open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     """Open `data` as a zip archive holding a `kind` document, or raise IngestError."""
+    if data.startswith(OLE_MAGIC):
+        raise IngestError(f"{kind} file is password-protected or in the old binary format; "
+                          f"save it again as {kind} without a password")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
