@@ -114,5 +114,7 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return _from_http_exception(error)
+        if isinstance(error, RecursionError):  # a body nested thousands deep (JSON, YAML)
+            return problem_response(400, "The body is nested too deeply.")
         log.exception("unhandled error", extra={"path": request.path})
         return problem_response(500, _DETAILS[500])

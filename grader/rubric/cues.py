@@ -28,6 +28,7 @@ from ..text.tokens import normalise, stem, tokenize
 
 MAX_ALTERNATIVES = 200
 MAX_PHRASE_WORDS = 12
+MAX_RUBRIC_ALTERNATIVES = 5_000  # in all cues of a rubric: bounds grading time (bundled: 425)
 
 
 class CueError(ValueError):
@@ -326,6 +327,13 @@ def _compile_plain_word(part: str) -> tuple[Word, ...]:
             raise CueError(f"prefix {part!r} is too short (3 letters at least)")
         out.append(Word(norm, stem(norm) if norm.isalpha() else norm, is_prefix))
     return tuple(out)
+
+
+def cue_size(cue: Phrase | AllOf) -> int:
+    """How many alternatives matching `cue` may try (its cost per essay, roughly)."""
+    phrases = cue.parts if isinstance(cue, AllOf) else [cue]
+    return sum(len(p.alternatives) + sum(len(c.alternatives) for c in p.cancel)
+               for p in phrases)
 
 
 def compile_cue(spec, entities: set[str] | None = None) -> Cue:

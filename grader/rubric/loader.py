@@ -12,7 +12,7 @@ import yaml
 from marshmallow import ValidationError
 
 from ..text.lexicon import Lexicon, make_entity
-from .cues import CueError, compile_cue, compile_phrase
+from .cues import MAX_RUBRIC_ALTERNATIVES, CueError, compile_cue, compile_phrase, cue_size
 from .model import Band, Fact, FactCheck, Factor, Group, Rubric, Scoring
 from .schema import FactSheetSchema, RubricSchema, flatten_errors, name_factor_places
 
@@ -255,6 +255,11 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 found=c["found"], expected=c["expected"], statement=c["statement"],
             ))
         facts.append(Fact(fact["id"], fact["statement"], fact["right"], checks))
+    size = sum(cue_size(c) for f in factors for c in [*f.identify, *f.details, *f.links])
+    size += sum(cue_size(c) for c in links)
+    if size > MAX_RUBRIC_ALTERNATIVES:
+        problems.append(Problem("factors", f"the cues hold {size:,} alternatives in all; at "
+                                           f"most {MAX_RUBRIC_ALTERNATIVES:,} are allowed"))
     if problems:
         raise RubricError(problems, source)
     for f in factors:
