@@ -9,6 +9,7 @@ from grader.evaluation.devset import evaluate, read_dataset
 
 HELD_OUT = Path(__file__).parent / "fixtures" / "stalin_heldout.jsonl"
 VALIDATION = Path(__file__).parent / "fixtures" / "stalin_validation.jsonl"
+BLIND = Path(__file__).parent / "fixtures" / "stalin_blind.jsonl"
 
 
 def test_seed_essay_explains_all_five_factors_without_flags(rubric, seed_text):
@@ -49,8 +50,10 @@ def test_dev_set_meets_the_issue_targets(rubric, dev_set):
     _assert_targets(evaluate(read_dataset(dev_set), rubric), exact=0.85)
 
 
-@pytest.mark.parametrize("path", [HELD_OUT, VALIDATION], ids=["held-out", "validation"])
+@pytest.mark.parametrize("path", [HELD_OUT, VALIDATION, BLIND],
+                         ids=["held-out", "validation", "blind"])
 def test_essays_written_for_this_project(rubric, path):
     """Essays labelled from the domain brief alone by writers who had not seen the rules:
-    16 held-out essays and 14 in other voices (timeline, EAL, bullet points, quotations)."""
+    16 held-out essays, 14 in other voices (timeline, EAL, bullet points, quotations) and
+    16 more (pronoun-heavy, lists of dates, factor words used about other things)."""
     _assert_targets(evaluate(read_dataset(path), rubric), exact=0.90)

@@ -56,12 +56,16 @@ def check_facts(doc: Document, rubric: Rubric) -> list[Flag]:
     facts = rubric.fact_by_id
     flags: list[Flag] = []
     date_events: list[DateEvent] = []
+    claimants: dict[int, set[int]] = {}  # sentence -> tokens of any dated event word
     for fact in rubric.facts:
         for check in fact.checks:
             for hit, anaphoric in _trigger_hits(doc, check):
                 if not _preconditions(doc, check, hit):
                     continue
                 if check.type == "date":
+                    if not anaphoric:
+                        claimants.setdefault(hit.sentence, set()).update(
+                            range(hit.first, hit.last))
                     ev = _date_event(doc, people, check, hit)
                     if ev is not None:
                         date_events.append(ev)
@@ -75,7 +79,7 @@ def check_facts(doc: Document, rubric: Rubric) -> list[Flag]:
                     flags.extend(_polarity_flags(doc, people, fact, check, hit))
                 elif check.type == "place":
                     flags.extend(_place_flags(doc, people, fact, check, hit))
-    flags.extend(_date_flags(doc, date_events, facts, people))
+    flags.extend(_date_flags(doc, date_events, facts, people, claimants))
     return _dedupe(flags)
 
 
@@ -181,6 +185,14 @@ def _date_event(doc: Document, people: People, check: FactCheck, hit: Hit) -> Da
     return DateEvent(check, hit.sentence, anchors, hit.first, hit.last, parts)
 
 
+def _distance(doc: Document, y: YearMention, tokens, leading: bool = True) -> int:
+    ds = [abs(a - y.token) + CLAUSE_PENALTY * abs(doc.clause[a] - doc.clause[y.token])
+          for a in tokens
+          if (a > y.token and (leading or a - y.token <= 3))
+          or (a < y.token and not (leading and doc.clause[a] < doc.clause[y.token]))]
+    return min(ds) if ds else YEAR_CAP + 100
+
+
 def _leads_clause(doc: Document, y: YearMention) -> bool:
     """ "In 1927 they were expelled": a year opening its clause may date what follows it."""
     i = y.token
@@ -209,7 +221,7 @@ def _owned_year(doc: Document, y: YearMention) -> bool:
 
 
 def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
-                people: People) -> list[Flag]:
+                people: People, claimants: dict[int, set[int]]) -> list[Flag]:
     flags: list[Flag] = []
     by_sentence: dict[int, list[DateEvent]] = {}
     for ev in events:
@@ -236,6 +248,12 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
         if any(ev.accepts(y) for ev in near):
             continue
         ev = scored[0][1]
+        # the year belongs to the nearest event word of any fact, even one about someone
+        # else ("used the 1921 ban to have them expelled in 1927": 1927 is the expulsion's)
+        own = _distance(doc, y, range(ev.first, ev.last))
+        others = claimants.get(s, set()) - set(range(ev.first, ev.last))
+        if others and _distance(doc, y, others, leading) < own:
+            continue
         if doc.negated[y.token] or doc.negated[ev.first] or not _asserted(doc, y.token) \
                 or not _asserted(doc, ev.first):
             continue
@@ -384,7 +402,10 @@ def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
             return []
     if doc.negated[hit.first] or not _asserted(doc, hit.first):
         return []
-    members = [r for r in people.in_clause(clause) if not r.pronoun]
+    # members: named people in the trigger's clause, or listed right after it across commas
+    # ("the troika of Stalin, Bukharin and Kamenev")
+    members = [r for r in people.in_sentence(hit.sentence) if not r.pronoun
+               and (doc.clause[r.index] == clause or r.index > hit.first)]
     if check.who and not any(r.entities & check.who for r in members):
         return []
     for r in members:
@@ -419,7 +440,7 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
     if check.context is not None:
         ctx = [c for c in check.context.find(doc, s.first, s.last)
                if abs(c.first - hit.first) <= CONTEXT_REACH and _same_claim(doc, c, hit)]
-        if not ctx and not (_anaphor_in_clause(doc, hit)
+        if not ctx and not (check.anaphora and _anaphor_in_clause(doc, hit)
                             and _context_nearby(doc, check.context, hit)):
             return []
         if ctx and all(c.first > hit.first and _blocked(people, hit.first, c.first)

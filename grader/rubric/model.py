@@ -52,6 +52,7 @@ class FactCheck:
     expect: bool
     hedged: bool
     side: str
+    anaphora: bool
     role: str
     found: str | None
     expected: str | None

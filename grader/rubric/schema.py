@@ -250,6 +250,7 @@ class FactCheckSchema(Schema):
     wrong = fields.List(fields.String(), load_default=list)
     expect = fields.Boolean(load_default=True)
     hedged = fields.Boolean(load_default=False)
+    anaphora = fields.Boolean(load_default=False)
     side = fields.String(load_default="left",
                          validate=validate.OneOf(["left", "right", "either"]))
     role = fields.String(load_default="owner", validate=validate.OneOf(["owner", "agent"]))

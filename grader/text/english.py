@@ -53,6 +53,18 @@ def _variants(word: str) -> list[str]:
     return out
 
 
+# The word list's floor count (50) holds names and rarities ("trotski", "kirov"); a word
+# above it is an ordinary English word that a misspelt name must never be taken for.
+COMMON_ABOVE = 60
+
+
+@lru_cache(maxsize=100_000)
+def is_common(word: str) -> bool:
+    """True for an ordinary English word (not just listed: 'trotski' is listed, rarely)."""
+    freq = _load()["freq"]
+    return any(freq.get(w, 0) > COMMON_ABOVE for w in (word, *_variants(word)))
+
+
 @lru_cache(maxsize=100_000)
 def is_known(word: str) -> bool:
     """True when `word` (lower case) is an English word, British spellings included."""

@@ -111,7 +111,7 @@ class Lexicon:
             return self._cache[norm]
         result = None
         if (norm not in self.vocabulary and norm.isalpha() and max_edits(len(norm)) > 0
-                and not english.is_known(norm)):
+                and not english.is_common(norm)):
             if norm.endswith("s") and norm[:-1] in self.protected:
                 result = norm[:-1]
             else:
