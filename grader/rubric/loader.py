@@ -251,7 +251,8 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 years=frozenset(c["years"]), month=c["month"],
                 right=frozenset(r.lstrip("@") for r in c["right"]),
                 wrong=frozenset(r.lstrip("@") for r in c["wrong"]),
-                expect=c["expect"], hedged=c["hedged"], side=c["side"], anaphora=c["anaphora"], role=c["role"],
+                expect=c["expect"], hedged=c["hedged"], side=c["side"],
+                anaphora=c["anaphora"], role=c["role"],
                 found=c["found"], expected=c["expected"], statement=c["statement"],
             ))
         facts.append(Fact(fact["id"], fact["statement"], fact["right"], checks))
