@@ -204,7 +204,8 @@ def available() -> bool:
 # --- matching student text against a factor's examples ------------------------------------
 
 DEFAULT_THRESHOLD = 0.8
-TOKEN_BUDGET = 40  # model tokens embedded per document at most: ~20-35 ms on one core
+SHORT_ANSWER_TOKENS = 96  # a short answer is embedded whole
+TOKEN_BUDGET = 24  # a longer text: at most this many model tokens (keeps an essay fast)
 SEGMENT_WORDS = 14  # sentences longer than this are cut at clause boundaries
 MIN_SEGMENT_WORDS = 4
 QUESTION_MARGIN = 0.05
@@ -285,9 +286,9 @@ def paraphrase_hits(doc: Document, rubric: Rubric, factors: list[Factor],
                     skip: set[int]) -> dict[str, list[Hit]]:
     """Hits for factors whose examples a sentence or clause of the document paraphrases.
 
-    Only `factors` with examples are tried (the caller passes those its cues missed). When
-    the document is longer than the token budget, the segments sharing most content words
-    with those factors' examples are embedded first.
+    Only `factors` with examples are tried (the caller passes those its cues missed). A short
+    answer is embedded whole; in a longer text only the segments sharing most content words
+    with those factors' examples are, up to TOKEN_BUDGET model tokens.
     """
     factors = [f for f in factors if f.examples]
     if not factors:
@@ -300,7 +301,7 @@ def paraphrase_hits(doc: Document, rubric: Rubric, factors: list[Factor],
         return {}
     texts = [doc.text[doc.tokens[s.first].start:doc.tokens[s.last - 1].end] for s in segs]
     cost = enc.token_counts(texts)
-    if sum(cost) > TOKEN_BUDGET:
+    if sum(cost) > SHORT_ANSWER_TOKENS:
         anchors = frozenset().union(*(_anchors(rubric, f) for f in factors))
         overlap = [len(anchors.intersection(doc.stems[s.first:s.last])) for s in segs]
         order = sorted(range(len(segs)), key=lambda k: (-overlap[k], k))
