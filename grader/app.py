@@ -14,7 +14,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Migrates the database (unless AUTO_MIGRATE is off) and warms up the word list and the
     bundled rubrics so the first request is as fast as the rest.
     """
-    from . import api, logs, lti, store, web
+    from . import api, headers, logs, lti, store, web
     from .config import load_config
     from .rubric import bundled_rubrics, load_rubric
     from .text.english import warm_up
@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     web.init_app(app)
     lti.init_app(app)
+    headers.init_app(app)
     if app.config["WARM_UP"]:
         warm_up()
         for rubric_id in bundled_rubrics():

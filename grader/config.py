@@ -43,6 +43,7 @@ def load_config(app: Flask, config: Mapping[str, Any] | None = None) -> None:
     """Fill app.config: defaults, then the environment, then `config` (tests pass one)."""
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("GRADER")
+    app.config.setdefault("ENV_NAME", os.environ.get("GRADER_ENV", "development"))
     if os.environ.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
     if config:

@@ -50,10 +50,35 @@ def _secret_key(app: Flask) -> str:
     return path.read_text().strip()
 
 
+class MissingSecretKey(RuntimeError):
+    """Production (GRADER_ENV=production) without GRADER_SECRET_KEY or GRADER_SECRET_KEY_FILE."""
+
+
+def _configured_secret(app: Flask) -> str | None:
+    """SECRET_KEY from the config/environment, else the contents of SECRET_KEY_FILE."""
+    if app.config.get("SECRET_KEY"):
+        return str(app.config["SECRET_KEY"])
+    path = app.config.get("SECRET_KEY_FILE")
+    if path:
+        key = Path(path).read_text(encoding="utf-8").strip()
+        if not key:
+            raise MissingSecretKey(f"SECRET_KEY_FILE {path} is empty")
+        return key
+    return None
+
+
 def configure_sessions(app: Flask) -> None:
-    """Secure session cookie flags; WEB_SECURE_COOKIES=false only for plain-http tests."""
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(app)
+    """Secure session cookie flags; WEB_SECURE_COOKIES=false only for plain-http tests.
+
+    The signing key comes from GRADER_SECRET_KEY or GRADER_SECRET_KEY_FILE; in production
+    (GRADER_ENV=production) the service refuses to start without one, elsewhere a random key
+    is generated into the instance folder. The key is never logged.
+    """
+    key = _configured_secret(app)
+    if key is None and str(app.config.get("ENV_NAME", "")).lower() == "production":
+        raise MissingSecretKey("GRADER_ENV=production needs GRADER_SECRET_KEY or "
+                               "GRADER_SECRET_KEY_FILE (a long random value)")
+    app.config["SECRET_KEY"] = key or _secret_key(app)
     app.config.setdefault("WEB_SECURE_COOKIES", True)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
