@@ -98,6 +98,15 @@ def _from_http_exception(error: HTTPException) -> Response:
     return problem_response(status, detail, errors=errors, headers=headers or data.get("headers"))
 
 
+def _database_down(error: Exception) -> bool:
+    """A lost or refused database connection (an outage), not a bug in a query."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(error, OperationalError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
 def init_app(app: Flask) -> None:
     """Answer every error under /api, /healthz and /readyz with problem+json."""
 
@@ -116,5 +125,10 @@ def init_app(app: Flask) -> None:
             return _from_http_exception(error)
         if isinstance(error, RecursionError):  # a body nested thousands deep (JSON, YAML)
             return problem_response(400, "The body is nested too deeply.")
+        if _database_down(error):
+            log.warning("database unavailable", extra={"path": request.path,
+                                                       "error": error.__class__.__name__})
+            return problem_response(503, "The database is not reachable; retry shortly.",
+                                    headers={"Retry-After": "5"})
         log.exception("unhandled error", extra={"path": request.path})
         return problem_response(500, _DETAILS[500])

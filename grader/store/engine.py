@@ -41,5 +41,6 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, pool_recycle=1800
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True,
+        pool_recycle=1800, connect_args={"connect_timeout": 5},  # an outage fails fast: 503
     )
