@@ -103,14 +103,21 @@ class Phrase:
         hits: list[Hit] = []
         starts: list[tuple[int, int]] = []
         present = _doc_keys(doc)
+        stems = doc.stems
+        nxt = _next_content(doc)
         for k, alt in enumerate(self.alternatives):
             needs, prefixes = self._needs[k]
             if not needs <= present or (prefixes and not all(w.present(doc) for w in prefixes)):
                 continue
             w = alt[0]
+            second = alt[1] if len(alt) > 1 and w.entity is None and not w.prefix else None
+            if second is not None and (second.entity is not None or second.prefix):
+                second = None
             for i in doc.positions(w.norm, w.stem, w.prefix, w.entity):
-                if first <= i < last:
-                    starts.append((i, k))
+                # cheap look at the next word before the full match
+                if second is not None and (nxt[i] < 0 or stems[nxt[i]] != second.stem):
+                    continue
+                starts.append((i, k))
         starts.sort()
         taken = first
         for i, k in starts:
@@ -179,6 +186,24 @@ class AllOf:
 
 
 Cue = Phrase | AllOf
+
+
+def _next_content(doc: Document) -> list[int]:
+    """For each token, the index of the next token a phrase may continue with (articles and
+    quote marks skipped, within the sentence), or -1."""
+    nxt = doc.cache.get("next-content")
+    if nxt is None:
+        n = len(doc.tokens)
+        nxt = [-1] * n
+        for s in doc.sentences:
+            following = -1
+            for i in range(s.last - 1, s.first - 1, -1):
+                nxt[i] = following
+                t = doc.tokens[i]
+                if not (doc.forms[i] in ARTICLES or t.text in "\"“”‘’'-"):
+                    following = i
+        doc.cache["next-content"] = nxt
+    return nxt
 
 
 def _doc_keys(doc: Document) -> set[str]:

@@ -127,15 +127,26 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
             sentence_of[i] = s.index
 
     forms, stems, corrected = [], [], []
-    for t in tokens:
-        form = t.norm
-        fixed = False
-        if lexicon is not None and t.is_word and t.norm.isalpha():
-            c = lexicon.correct(t.norm)
-            if c is not None:
-                form, fixed = c, True
+    fixes = lexicon.corrections() if lexicon is not None else {}
+    by_stem: dict[str, list[int]] = {}
+    by_form: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
+        norm = t.norm
+        form, st, fixed = norm, t.stem, False
+        if t.is_word:
+            if lexicon is not None and norm.isalpha():
+                fix = fixes.get(norm)
+                if fix is None:
+                    c = lexicon.correct(norm)
+                    fix = (c, stem(c)) if c is not None else ()
+                    fixes[norm] = fix
+                if fix:
+                    form, st, fixed = fix[0], fix[1], True
+                    by_form.setdefault(norm, []).append(i)
+            by_stem.setdefault(st, []).append(i)
+            by_form.setdefault(form, []).append(i)
         forms.append(form)
-        stems.append(stem(form) if fixed else t.stem)
+        stems.append(st)
         corrected.append(fixed)
 
     clauses = clause_ids(tokens, bounds)
@@ -144,13 +155,8 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     for s in sentences:
         years.extend(find_years(tokens[s.first:s.last]))
     doc = Document(text, paragraphs, sentences, tokens, forms, stems, corrected, clauses,
-                   negated, reported, modal, sentence_of, years, [])
-    for i, t in enumerate(tokens):
-        if t.is_word:
-            doc.by_stem.setdefault(stems[i], []).append(i)
-            doc.by_form.setdefault(forms[i], []).append(i)
-            if t.norm != forms[i]:
-                doc.by_form.setdefault(t.norm, []).append(i)
+                   negated, reported, modal, sentence_of, years, [], by_stem=by_stem,
+                   by_form=by_form)
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc
@@ -158,9 +164,13 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
 
 def _find_mentions(doc: Document, lexicon: Lexicon) -> None:
     tokens, forms = doc.tokens, doc.forms
+    firsts = lexicon.first_words()
     for s in doc.sentences:
         i = s.first
         while i < s.last:
+            if forms[i] not in firsts:
+                i += 1
+                continue
             best = None
             for alias, entity_id in lexicon.starting_with(forms[i]):
                 j = _match_words(forms, tokens, i, s.last, alias)

@@ -66,6 +66,7 @@ class Lexicon:
     _key_list: list[str] = field(default_factory=list)
     _key_word: dict[str, str] = field(default_factory=dict)
     _cache: dict[str, str | None] = field(default_factory=dict)
+    _fixes: dict[str, tuple] = field(default_factory=dict)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
@@ -98,6 +99,16 @@ class Lexicon:
         if not word or max_edits(len(word)) == 0:
             return None
         return _closest_in(word, choices)
+
+    def corrections(self) -> dict[str, tuple]:
+        """norm -> (form, stem) for a corrected word, () for a word left as it is; shared by
+        every essay graded with this lexicon (bounded)."""
+        if len(self._fixes) > 200_000:
+            self._fixes.clear()
+        return self._fixes
+
+    def first_words(self) -> frozenset[str]:
+        return frozenset(self._by_first)
 
     def starting_with(self, norm: str) -> list[tuple[tuple[str, ...], str]]:
         return self._by_first.get(norm, [])
