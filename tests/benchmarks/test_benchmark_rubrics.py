@@ -115,7 +115,8 @@ def test_accuracy_script_exits_cleanly_without_data(tmp_path, capsys):
     assert "not found" in capsys.readouterr().out
 
 
-# Floors a little under the figures measured on the whole train files (see "Scoring rules" in README.md).
+# Floors a little under the figures measured on the whole train files
+# (see "Scoring rules" in README.md).
 ASAP_FLOORS = {1: 0.68, 2: 0.58, 5: 0.70, 6: 0.70}
 
 
