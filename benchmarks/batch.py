@@ -3,6 +3,8 @@
     python benchmarks/batch.py                 # 10,000 essays, --jobs 2
     python benchmarks/batch.py --memory        # also peak RSS for 1,000 vs 100,000 essays
     python benchmarks/batch.py -n 2000 --jobs 2
+    python benchmarks/batch.py --api           # also through POST /api/v1/batches with two
+                                               # Celery workers on the local Redis
 
 Essays are made from the bundled model answer and the seed essay (if ../shared has it),
 their paragraphs shuffled and trimmed so no two are alike. Loopback only; nothing leaves
@@ -56,6 +58,94 @@ def run_mark(rows: Path, jobs: int) -> tuple[float, float, int]:
     return seconds, peak_kb / 1024, lines
 
 
+def run_api(rows: Path, workers: int) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MB of the largest worker process, essays done) for one batch
+    through gunicorn and Celery workers on the machine's Redis (loopback only)."""
+    import os
+    import signal
+    import socket
+    import urllib.request
+    import uuid
+
+    tmp = rows.parent
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+           "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+           "GRADER_CELERY_QUEUE": f"grader-bench-{uuid.uuid4().hex[:8]}",
+           "GRADER_LOG_LEVEL": "WARNING", "GRADER_RATE_LIMIT": "0",
+           "GRADER_BATCH_MAX_CONTENT_LENGTH": str(500 * 1024 * 1024)}
+    subprocess.run([sys.executable, "-m", "grader.cli.main", "db", "upgrade"], env=env,
+                   check=True, capture_output=True)
+    made = subprocess.run([sys.executable, "-m", "grader.cli.main", "keys", "create", "--name",
+                           "bench"], env=env, check=True, capture_output=True, text=True)
+    key = made.stdout.strip().splitlines()[-1]
+    procs = [subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b",
+                               f"127.0.0.1:{port}", "wsgi:app"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)]
+    procs += [subprocess.Popen([sys.executable, "-m", "celery", "-A", "grader.jobs", "worker",
+                                "--pool", "prefork", "--concurrency", "1", "--hostname",
+                                f"bench{i}@%h", "--loglevel", "WARNING", "--without-gossip",
+                                "--without-mingle", "--without-heartbeat"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True) for i in range(workers)]
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        essays = [{"essay": r["id"], "text": r["text"]}
+                  for r in map(json.loads, rows.read_text(encoding="utf-8").splitlines())]
+        body = json.dumps({"rubric": "stalin-rise", "essays": essays}).encode()
+        start = time.perf_counter()
+        req = urllib.request.Request(base + "/api/v1/batches", data=body, headers=headers)
+        batch = json.load(urllib.request.urlopen(req, timeout=600))
+        url = f"{base}/api/v1/batches/{batch['id']}"
+        while True:
+            st = json.load(urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                                  timeout=60))
+            if st.get("state") in ("done", "finished", "completed", "cancelled", "failed"):
+                break
+            time.sleep(0.5)
+        seconds = time.perf_counter() - start
+        done = int((st.get("counts") or {}).get("done", st.get("done", 0)))
+        peak = max(_peak_rss_mb(p.pid) for p in procs[1:])
+        return seconds, peak, done
+    finally:
+        for p in procs:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in procs:
+            p.wait(timeout=30)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """Largest VmHWM (peak RSS) of a process and its children, from /proc."""
+    peak = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids = (task / "children").read_text().split()
+                todo.extend(int(k) for k in kids)
+        except (OSError, ValueError):
+            continue
+    return peak
+
+
 _WRAP = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:]); "
          "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
@@ -66,6 +156,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--memory", action="store_true",
                     help="also compare peak RSS for 1,000 and 100,000 essays")
+    ap.add_argument("--api", action="store_true",
+                    help="also through POST /api/v1/batches and Celery workers (local Redis)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sizes = [args.n] + ([1_000, 100_000] if args.memory else [])
@@ -75,6 +167,10 @@ def main() -> None:
             seconds, peak, lines = run_mark(rows, args.jobs)
             print(f"grader mark --jobs {args.jobs}: {lines}/{n} essays in {seconds:.1f} s = "
                   f"{lines / seconds:.1f} essays/s; peak RSS (largest process) {peak:.0f} MB")
+            if args.api and n == args.n:
+                seconds, peak, done = run_api(rows, args.jobs)
+                print(f"API + {args.jobs} Celery workers: {done}/{n} essays in {seconds:.1f} s "
+                      f"= {done / seconds:.1f} essays/s; peak RSS (largest worker) {peak:.0f} MB")
             rows.unlink()
 
 
