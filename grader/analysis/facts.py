@@ -21,6 +21,7 @@ COPULA = frozenset("was is were are became".split())
 MEMBER_LINKS = frozenset(", and of with including namely made up consisting the by : was were "
                          "between".split())
 RELATIVE = frozenset("which that who".split())
+LIST_OPENERS = frozenset("of with including namely : made consisting".split())
 OWNED_NOUNS = frozenset("idea policy plan theory answer brainchild belief slogan "
                         "invention creation view".split())
 YEAR_CAP = 12
@@ -413,6 +414,9 @@ def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
                                                                         & check.right)):
             continue
         named = {i for m in members for i in range(m.index, m.last)}
+        if (r.index > hit.first and doc.clause[r.index] != clause
+                and (hit.last >= len(doc.tokens) or doc.tokens[hit.last].norm not in LIST_OPENERS)):
+            continue  # a later clause lists members only after "of/with/including/:"
         if r.index > hit.first and not all(doc.tokens[i].norm in MEMBER_LINKS or i in named
                                            for i in range(hit.last, r.index)):
             continue  # "formed a troika to keep Trotsky out": not listed as a member

@@ -68,3 +68,11 @@ def test_a_year_binds_to_its_own_event(rubric):
     got = grade("Stalin began the purges. " + text, rubric).flags
     assert [f.found for f in got] == ["1927", "1929"]
     assert all(f.fact == "F21" for f in got)
+
+
+def test_a_new_clause_after_a_group_is_not_a_member_list(rubric):
+    text = ("When Zinoviev and Kamenev joined Trotsky in the United Opposition, Stalin said "
+            "they were a faction.")
+    assert [f.fact for f in grade(text, rubric).flags] == []
+    listed = "In 1923 there was a troika of Stalin, Bukharin and Kamenev against Trotsky."
+    assert [(f.fact, f.found) for f in grade(listed, rubric).flags] == [("F12", "Bukharin")]
