@@ -13,6 +13,8 @@ from grader import create_app
 from grader.store import get_store
 from grader.store.keys import create_key
 
+from ..ingest.documents import pdf_from_objects as make_pdf
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
@@ -84,22 +86,6 @@ def deflate_spaces(prefix: bytes, megabytes: int) -> bytes:
     parts += [c.compress(chunk) for _ in range(megabytes)]
     parts.append(c.flush())
     return b"".join(parts)
-
-
-def make_pdf(objects: list[bytes]) -> bytes:
-    """A PDF from numbered object bodies (object 1 is the catalog)."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
 
 
 PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "

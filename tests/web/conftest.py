@@ -13,32 +13,14 @@ from grader.store import get_store
 from grader.store.models import Base
 from grader.store.teachers import create_teacher
 
-from ..api.backends import PgSchema, postgres_problem
+from ..api.conftest import database_url, pg_url  # noqa: F401 - the same backends
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture(scope="session")
-def pg_url():
-    problem = postgres_problem()
-    if problem:
-        pytest.skip(problem)
-    schema = PgSchema()
-    url = schema.create()
-    yield url
-    schema.drop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    return request.getfixturevalue("pg_url")
-
-
 @pytest.fixture
-def app(database_url):
+def app(database_url):  # noqa: F811 - the fixture imported above
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING",
                       "SECRET_KEY": "test-secret", "WEB_SECURE_COOKIES": False,
                       "WARM_UP": False})
