@@ -1,6 +1,7 @@
 """Agreement of the grader with human markers on public benchmark sets (ASAP-SAS, Powergrading).
 
 Run from anywhere:  python benchmarks/accuracy.py [--data DIR] [--limit N] [--show-errors SET]
+                                                 [--half even|odd|both]
 
 Reads ../shared/benchmarks relative to the repository (never copied into it), grades every
 answer with the project's own `grade` function and the rubrics in benchmarks/rubrics/, and
@@ -61,26 +62,45 @@ def asap_rows(folder: Path, limit: int | None) -> list[dict[str, str]]:
     return [r for k, r in enumerate(read_tsv(folder)) if limit is None or k < limit]
 
 
+def in_half(row: dict[str, str], half: str) -> bool:
+    """Whether an answer belongs to the even or odd half of a set (by its Id)."""
+    return int(row["Id"]) % 2 == (0 if half == "even" else 1)
+
+
 def run_asap(data: Path, set_no: int, limit: int | None,
-             show_errors: bool) -> Row | None:
+             show_errors: bool, half: str | None = None) -> list[Row]:
+    """One row for the set; with `half` "even" or "odd" only that half of the answers (by
+    Id), with "both" the whole set followed by a row for each half."""
     path = data / "asap-sas" / f"set{set_no}_train.tsv"
     if not path.is_file():
-        return None
+        return []
     rubric = load_rubric(RUBRICS / f"asap-sas-{set_no}.yaml")
     rows = asap_rows(path, limit)
+    if half in ("even", "odd"):
+        rows = [r for r in rows if in_half(r, half)]
     start = time.perf_counter()
     predicted = [marks_of(r["EssayText"], rubric) for r in rows]
     elapsed = time.perf_counter() - start
-    score1 = [int(r["Score1"]) for r in rows]
-    score2 = [int(r["Score2"]) for r in rows]
     if show_errors:
         for r, p in zip(rows, predicted, strict=True):
             if p != int(r["Score1"]):
                 print(f"[{r['Id']}] human {r['Score1']} grader {p}: {r['EssayText']}\n")
-    return Row(f"asap-sas-{set_no}", len(rows), "QWK",
-               quadratic_weighted_kappa(score1, predicted, 0, 3), None,
-               "QWK S1-S2", quadratic_weighted_kappa(score1, score2, 0, 3),
-               len(rows) / elapsed if elapsed else float("inf"))
+    speed = len(rows) / elapsed if elapsed else float("inf")
+    name = f"asap-sas-{set_no}" + (f" {half}" if half in ("even", "odd") else "")
+    parts = [(name, rows, predicted)]
+    if half == "both":
+        for h in ("even", "odd"):
+            keep = [k for k, r in enumerate(rows) if in_half(r, h)]
+            parts.append((f"asap-sas-{set_no} {h}", [rows[k] for k in keep],
+                          [predicted[k] for k in keep]))
+    out = []
+    for label, subset, pred in parts:
+        score1 = [int(r["Score1"]) for r in subset]
+        score2 = [int(r["Score2"]) for r in subset]
+        out.append(Row(label, len(subset), "QWK",
+                       quadratic_weighted_kappa(score1, pred, 0, 3), None,
+                       "QWK S1-S2", quadratic_weighted_kappa(score1, score2, 0, 3), speed))
+    return out
 
 
 def majority(*labels: int) -> int:
@@ -159,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-errors", default=None, metavar="SET",
                     help="print disagreements: 1, 2, 5, 6, q3 … or 'powergrading'")
     ap.add_argument("--only", default=None, help="'asap' or 'powergrading'")
+    ap.add_argument("--half", default=None, choices=("even", "odd", "both"),
+                    help="ASAP-SAS: only the answers with even (or odd) Ids, or 'both': the "
+                         "whole set and each half (analyse errors on one half, check on the "
+                         "other)")
     args = ap.parse_args(argv)
     if not args.data.is_dir():
         print(f"Benchmark data not found at {args.data}: nothing to measure "
@@ -167,9 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     if args.only in (None, "asap"):
         for n in ASAP_SETS:
-            row = run_asap(args.data, n, args.limit, args.show_errors == str(n))
-            if row is not None:
-                rows.append(row)
+            rows += run_asap(args.data, n, args.limit, args.show_errors == str(n), args.half)
     if args.only in (None, "powergrading"):
         rows += run_powergrading(args.data, args.limit, args.show_errors)
     if not rows:
