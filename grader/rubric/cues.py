@@ -245,8 +245,39 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
         else:
             if not doc.tokens[j].is_word or not w.matches(doc, j):
                 return None
+            if len(w.norm) == 1 and j in _list_labels(doc):
+                return None
             j += 1
     return j
+
+
+LABEL_MARKS = frozenset(")].:-=")
+
+
+def _list_labels(doc: Document) -> frozenset[int]:
+    """Single letters that number the parts of an answer ("a)", "(B)", "b.", "B-") at the
+    start of a sentence or after a paragraph mark "^p": the label of part B is not a
+    mention of B."""
+    labels = doc.cache.get("list-labels")
+    if labels is None:
+        found = set()
+        toks = doc.tokens
+        for s in doc.sentences:
+            starts = [s.first] + [i + 1 for i in range(s.first + 1, s.last - 1)
+                                  if toks[i].norm == "p" and toks[i - 1].text == "^"]
+            for i in starts:
+                while i < s.last and (not toks[i].is_word or toks[i].norm.isdigit()):
+                    i += 1  # "(", "3." before the letter
+                if i + 1 >= s.last or len(toks[i].norm) != 1 or not toks[i].norm.isalpha():
+                    continue
+                before = toks[i - 1].text if i > s.first else ""
+                after = toks[i + 1].text
+                if (after in LABEL_MARKS or before == "(" and after == ")") and any(
+                        toks[k].is_word for k in range(i + 2, s.last)):
+                    found.add(i)
+        labels = frozenset(found)
+        doc.cache["list-labels"] = labels
+    return labels
 
 
 def _owner(doc: Document, first: int, last: int) -> str | None:

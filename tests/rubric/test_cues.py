@@ -68,3 +68,14 @@ def test_bad_cues_are_refused_with_a_reason(bad, message):
 def test_unknown_entity_is_named():
     with pytest.raises(CueError, match="@trotsky"):
         compile_cue("@trotsky", {"lenin"})
+
+
+def test_a_part_label_is_not_a_mention_of_the_letter():
+    cue = compile_cue({"all": ["b", "most"], "within": 6})
+    assert texts(cue, "a) Plastic B stretched the most.") == ["B stretched the most"]
+    assert texts(cue, "(B) They should use the most weight.") == []
+    assert texts(cue, "B) They should use the most weight.") == []
+    assert texts(cue, "The end. ^p b. They should use the most weight.") == []
+    assert texts(cue, "A- B was the most.") == ["B was the most"]
+    assert texts(cue, "The winner was B.") == []  # no "most": unrelated
+    assert texts(compile_cue("b"), "The answer is B. B stretched.") == ["B", "B"]
