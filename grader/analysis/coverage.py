@@ -93,15 +93,25 @@ def _directly_negated(doc: Document, hit: Hit) -> bool:
 def _identify(doc: Document, factor: Factor, excluded: set[int]) -> list[Hit]:
     hits: list[Hit] = []
     cues = list(factor.identify) + ([factor.accept] if factor.accept else [])
+    wrong = [w for c in factor.wrong for w in c.find(doc)]
     for cue in cues:
         for h in cue.find(doc):
             if h.sentence in excluded or _directly_negated(doc, h):
+                continue
+            if wrong and _stated_wrongly(h, wrong):
                 continue
             if doc.negated[h.first] and _meta_negated(doc, h.sentence):
                 continue
             hits.append(h)
     hits.sort(key=lambda h: (h.first, h.last))
     return hits
+
+
+def _stated_wrongly(hit: Hit, wrong: list[Hit]) -> bool:
+    """ "active transport moves substances from high to low": a mention that shares words
+    with a wrong statement of the factor does not earn it."""
+    return any(w.sentence == hit.sentence and w.first < hit.last and hit.first < w.last
+               for w in wrong)
 
 
 def _sentence_owners(ident: dict[str, list[Hit]]) -> dict[int, set[str]]:

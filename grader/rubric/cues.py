@@ -7,7 +7,8 @@ A cue is written by a teacher as a string or a small mapping:
   ``@trotsky`` matches any alias or misspelling of a lexicon entry. Articles in the essay
   are skipped inside a phrase.
 - ``{all: ["@lenin", "letter|note|wish"], within: 8}``: every part in one sentence
-  (or within N tokens of each other).
+  (or within N tokens of each other); with ``ordered: true`` the parts must come in the
+  order written ("tRNA brings the amino acid", not "the amino acid brings the tRNA").
 - ``{phrase: "funeral|burial", about: ["@lenin"]}``: rejected when the essay attributes it to
   someone else ("Kirov's funeral", "the funeral of Kirov").
 - ``label`` names what a detail shows, for feedback; ``not`` lists words that cancel the cue
@@ -150,6 +151,7 @@ class AllOf:
     parts: list[Phrase]
     within: int | None = None
     label: str | None = None
+    ordered: bool = False
 
     def words(self) -> set[str]:
         return set().union(*(p.words() for p in self.parts))
@@ -174,6 +176,11 @@ class AllOf:
         hits: list[Hit] = []
         for sent in sorted(common):
             found = [g[sent] for g in per_part]
+            if self.ordered:
+                span = _ordered_group(found, self.within)
+                if span is not None:
+                    hits.append(Hit(sent, span[0], span[1], self.label))
+                continue
             if self.within is None:
                 a = min(h.first for f in found for h in f)
                 b = max(h.last for f in found for h in f)
@@ -325,6 +332,28 @@ def _closest_group(found: list[list[Hit]], within: int) -> tuple[int, int] | Non
     return None
 
 
+def _ordered_group(found: list[list[Hit]], within: int | None) -> tuple[int, int] | None:
+    """The first chain with one hit of each part, each starting after the one before ends,
+    all starting within `within` tokens of the first (any distance in the sentence when
+    `within` is None)."""
+    for a in found[0]:
+        end = a.last
+        second = None
+        for other in found[1:]:
+            nxt = next((h for h in other if h.first >= end
+                        and (within is None or h.first - a.first <= within)), None)
+            if nxt is None:
+                break
+            second = second or nxt
+            end = nxt.last
+        else:
+            # the nearest first part before the chain: "tRNA, and then tRNA carries"
+            start = max(h.first for h in found[0] if h.first >= a.first
+                        and h.last <= second.first)
+            return start, end
+    return None
+
+
 def compile_phrase(text: str, entities: set[str] | None = None) -> Phrase:
     """Compile ``"a b|c*|@name"``; unknown ``@`` names raise CueError when `entities` is given."""
     if not isinstance(text, str) or not text.strip():
@@ -408,7 +437,7 @@ def compile_cue(spec, entities: set[str] | None = None) -> Cue:
             raise CueError("'all' needs at least two parts")
         for p in parts:
             p.cancel = cancel
-        return AllOf(parts, spec.get("within"), label)
+        return AllOf(parts, spec.get("within"), label, bool(spec.get("ordered", False)))
     if "phrase" in spec:
         ph = compile_phrase(spec["phrase"], entities)
         ph.about = frozenset(a.lstrip("@") for a in spec.get("about", []) or [])

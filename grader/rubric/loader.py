@@ -228,6 +228,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
             explainable=bool(ex) and len(f["marks"]) > 2,
             feedback=dict(f["feedback"]),
             examples=list(f.get("examples") or []), similarity=f.get("similarity"),
+            wrong=cues(f.get("wrong", []), f"{where}.wrong"),
         ))
     facts = []
     for fact in fact_data.get("facts", []):
@@ -256,7 +257,8 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 found=c["found"], expected=c["expected"], statement=c["statement"],
             ))
         facts.append(Fact(fact["id"], fact["statement"], fact["right"], checks))
-    size = sum(cue_size(c) for f in factors for c in [*f.identify, *f.details, *f.links])
+    size = sum(cue_size(c) for f in factors
+               for c in [*f.identify, *f.details, *f.links, *f.wrong])
     size += sum(cue_size(c) for c in links)
     if size > MAX_RUBRIC_ALTERNATIVES:
         problems.append(Problem("factors", f"the cues hold {size:,} alternatives in all; at "
@@ -264,7 +266,8 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
     if problems:
         raise RubricError(problems, source)
     for f in factors:
-        for c in [*f.identify, *f.details, *f.links] + ([f.accept] if f.accept else []):
+        for c in [*f.identify, *f.details, *f.links, *f.wrong] + (
+                [f.accept] if f.accept else []):
             lexicon.add_words(c.words())
     for c in links:
         lexicon.add_words(c.words())

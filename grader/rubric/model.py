@@ -25,6 +25,7 @@ class Factor:
     feedback: dict[str, str]
     examples: list[str] = field(default_factory=list)
     similarity: float | None = None
+    wrong: list[Cue] = field(default_factory=list)
 
     @property
     def max_level(self) -> int:

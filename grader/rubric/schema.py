@@ -32,7 +32,7 @@ class CueField(fields.Field):
         if isinstance(value, str):
             pass
         elif isinstance(value, dict):
-            allowed = {"phrase", "all", "within", "about", "label", "not"}
+            allowed = {"phrase", "all", "within", "about", "label", "not", "ordered"}
             extra = set(value) - allowed
             if extra:
                 raise ValidationError(f"unknown key(s) {sorted(extra)}; allowed: {sorted(allowed)}")
@@ -51,6 +51,9 @@ class CueField(fields.Field):
                     raise ValidationError(f"'{key}' must be a list of strings")
             if "label" in value and not isinstance(value["label"], str):
                 raise ValidationError("'label' must be a string")
+            if "ordered" in value and ("all" not in value
+                                       or not isinstance(value["ordered"], bool)):
+                raise ValidationError("'ordered' is true or false, in an 'all' cue")
         else:
             raise ValidationError("a cue is a string or a mapping with 'phrase' or 'all'")
         try:
@@ -129,6 +132,7 @@ class FactorSchema(Schema):
                         load_default=lambda: [0, 1, 2],
                         validate=validate.Length(min=2, max=3))
     identify = cue_list(load_default=list)
+    wrong = cue_list(load_default=list)
     accept = fields.String(load_default=None, allow_none=True)
     examples = fields.List(fields.String(validate=validate.Length(min=3, max=300)),
                            load_default=list, validate=validate.Length(max=MAX_EXAMPLES))

@@ -85,3 +85,32 @@ def test_other_rubric_cues_do_not_leak(rubric):
     assert levels("Stalin liked tea and long walks.", rubric) == {
         "testament": 0, "funeral": 0, "socialism_in_one_country": 0, "factionalism": 0,
         "purges": 0}
+
+
+WRONG_RUBRIC = """
+id: membrane
+title: Membrane
+question: How do substances cross the membrane?
+factors:
+  - id: active
+    title: Active transport
+    marks: [0, 1]
+    identify:
+      - {all: ["active transport", "energy|low to high|against"], within: 12}
+    wrong:
+      - {all: ["active transport", "high to low|no energy"], within: 8}
+scoring: {count: factors, max_marks: 1}
+"""
+
+
+def test_a_factor_stated_wrongly_is_not_earned():
+    from grader.rubric import parse_rubric
+    rubric = parse_rubric(WRONG_RUBRIC)
+    right = "Active transport uses energy to move molecules from low to high."
+    assert grade(right, rubric).score.marks == 1
+    assert grade("Active transport moves molecules from high to low using energy.",
+                 rubric).score.marks == 0
+    # a wrong statement elsewhere in the answer does not cancel a right one
+    assert grade("Diffusion goes from high to low. " + right, rubric).score.marks == 1
+    assert grade("Active transport needs energy. Passive transport needs no energy, it "
+                 "goes from high to low.", rubric).score.marks == 1

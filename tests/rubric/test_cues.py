@@ -70,6 +70,23 @@ def test_unknown_entity_is_named():
         compile_cue("@trotsky", {"lenin"})
 
 
+def test_ordered_all_needs_the_parts_in_the_order_written():
+    cue = compile_cue({"all": ["trna", "bring*|carr*", "amino acid*"], "within": 8,
+                       "ordered": True})
+    assert texts(cue, "The tRNA brings an amino acid.") == ["tRNA brings an amino acid"]
+    assert texts(cue, "The amino acids are what the tRNA brings.") == []
+    assert texts(cue, "Amino acids bring the tRNA, and then tRNA carries amino acids.") == [
+        "tRNA carries amino acids"]
+    unordered = compile_cue({"all": ["trna", "bring*|carr*", "amino acid*"], "within": 8})
+    assert texts(unordered, "The amino acids are what the tRNA brings.") != []
+
+
+def test_ordered_all_within_counts_from_the_first_part():
+    cue = compile_cue({"all": ["trna", "amino acid*"], "within": 3, "ordered": True})
+    assert texts(cue, "tRNA with its amino acid.") == ["tRNA with its amino acid"]
+    assert texts(cue, "tRNA goes a very long way to the amino acid.") == []
+
+
 def test_a_part_label_is_not_a_mention_of_the_letter():
     cue = compile_cue({"all": ["b", "most"], "within": 6})
     assert texts(cue, "a) Plastic B stretched the most.") == ["B stretched the most"]

@@ -99,3 +99,11 @@ def test_second_rubric_on_another_topic_grades_with_no_code_change():
     assert levels["assassination"] >= 1
     assert levels["alliances"] >= 1
     assert max(levels.values()) >= 1 and min(levels.values()) == 0
+
+
+def test_wrong_cues_and_ordered_are_checked():
+    text = MINIMAL + "    wrong: [{all: [cause, effect], ordered: yes}]\n"
+    assert parse_rubric(text).factors[0].wrong
+    bad = MINIMAL + "    wrong: [{phrase: cause, ordered: true}]\n"
+    with pytest.raises(RubricError, match="ordered"):
+        parse_rubric(bad)
