@@ -16,7 +16,7 @@ def init_app(app: Flask) -> GraderApi:
         "Grade essays against a rubric and store the results. Authenticate with "
         "`Authorization: Bearer KEY`; errors are application/problem+json (RFC 9457).")}})
     add_security(api)
-    auth.init_app(app)
+    auth.init_app(app, API_BLUEPRINTS)
     for bp in API_BLUEPRINTS:
         api.register_blueprint(bp)
     app.register_blueprint(health.bp)

@@ -49,3 +49,20 @@ class PgSchema:
 
         with psycopg.connect(self.dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def redis_problem() -> str | None:
+    """Why the machine's Redis (127.0.0.1:6379) cannot be used for tests, or None if it can."""
+    import socket
+
+    try:
+        with socket.create_connection(REDIS, timeout=2) as s:
+            s.sendall(b"PING\r\n")
+            if not s.recv(16).startswith(b"+PONG"):
+                return "Redis at 127.0.0.1:6379 did not answer PING"
+    except OSError as exc:
+        return f"Redis at 127.0.0.1:6379 is not reachable ({exc.__class__.__name__})"
+    return None

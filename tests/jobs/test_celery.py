@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,19 +17,9 @@ from grader import create_app
 from grader.store import get_store
 from grader.store.keys import create_key
 
-REDIS = ("127.0.0.1", 6379)
+from ..api.backends import redis_problem
+
 N_ESSAYS = 300
-
-
-def _redis_problem() -> str | None:
-    try:
-        with socket.create_connection(REDIS, timeout=2) as s:
-            s.sendall(b"PING\r\n")
-            if not s.recv(16).startswith(b"+PONG"):
-                return "Redis at 127.0.0.1:6379 did not answer PING"
-    except OSError as exc:
-        return f"Redis at 127.0.0.1:6379 is not reachable ({exc.__class__.__name__})"
-    return None
 
 
 pytestmark = pytest.mark.slow
@@ -38,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def env(tmp_path):
-    problem = _redis_problem()
+    problem = redis_problem()
     if problem:
         pytest.skip(problem)
     queue = f"grader-test-{uuid.uuid4().hex[:8]}"

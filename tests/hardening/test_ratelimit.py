@@ -1,0 +1,169 @@
+"""Rate limits (flask-limiter): per API key on /api/v1, per account and address on sign-in,
+counted in memory by default and in the machine's real Redis when configured."""
+
+from __future__ import annotations
+
+import re
+import socket
+import uuid
+
+import pytest
+
+from grader import create_app
+from grader.store import get_store
+from grader.store.keys import create_key
+from grader.store.teachers import create_teacher
+
+from ..api.backends import redis_problem
+
+PROBLEM = "application/problem+json"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+PASSWORD = "correct horse battery"
+
+
+def make_app(tmp_path, name: str = "g", **config):
+    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / name}.sqlite3",
+                       "LOG_LEVEL": "ERROR", "WARM_UP": False, "SECRET_KEY": "t",
+                       "WEB_SECURE_COOKIES": False, **config})
+
+
+def key_for(app, name: str, rate_limit: int | None = None, owner: str | None = None) -> dict:
+    with get_store(app).write() as session:
+        _, key = create_key(session, name, owner, rate_limit)
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_a_keys_own_limit_spans_every_endpoint_and_answers_429_problem(tmp_path):
+    app = make_app(tmp_path, RATE_LIMIT=0)
+    client = app.test_client()
+    limited, other = key_for(app, "limited", rate_limit=3), key_for(app, "free")
+    paths = ["/api/v1/rubrics", "/api/v1/submissions", "/api/v1/rubrics/stalin-rise"]
+    assert [client.get(p, headers=limited).status_code for p in paths] == [200, 200, 200]
+    r = client.get("/api/v1/submissions/export.csv", headers=limited)
+    assert r.status_code == 429 and r.content_type == PROBLEM
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    assert "3 requests a minute" in r.json["detail"] and r.json["status"] == 429
+    # another key of the same owner, unlimited (RATE_LIMIT=0), is not held back
+    assert all(client.get("/api/v1/rubrics", headers=other).status_code == 200
+               for _ in range(10))
+    # no key, or a wrong one: 401 as before, never counted as the limited key
+    assert client.get("/api/v1/rubrics").status_code == 401
+    get_store(app).dispose()
+
+
+def test_keys_without_their_own_limit_get_the_configured_default(tmp_path):
+    app = make_app(tmp_path, RATE_LIMIT=2)
+    client = app.test_client()
+    a, b = key_for(app, "a"), key_for(app, "b")
+    assert [client.get("/api/v1/rubrics", headers=a).status_code for _ in range(3)] == [
+        200, 200, 429]
+    assert client.get("/api/v1/rubrics", headers=b).status_code == 200  # per key
+    assert key_for(app, "c", rate_limit=0)  # 0 on the key: no limit at all
+    get_store(app).dispose()
+
+
+class SignIn:
+    """Posts the sign-in form from a given client address with a fresh CSRF token."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, email: str, password: str, address: str = "10.0.0.1"):
+        client = self.app.test_client()
+        env = {"REMOTE_ADDR": address}
+        token = TOKEN.search(client.get("/sign-in", environ_base=env).text)[1]
+        return client.post("/sign-in", environ_base=env, data={
+            "email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def web(tmp_path):
+    app = make_app(tmp_path, WEB_SIGNIN_LIMIT=3, WEB_SIGNIN_WINDOW=600)
+    with get_store(app).write() as session:
+        create_teacher(session, "amy@school.org", PASSWORD)
+        create_teacher(session, "bea@school.org", PASSWORD)
+    yield SignIn(app)
+    get_store(app).dispose()
+
+
+def test_sign_in_failures_are_limited_per_account_from_any_address(web):
+    codes = [web("Amy@School.org", "wrong", f"10.0.0.{n}").status_code for n in range(3)]
+    assert codes == [401, 401, 401]
+    refused = web("amy@school.org", PASSWORD, "10.9.9.9")  # right password, new address
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 600
+    assert "Too many failed sign-ins" in refused.text and "text/html" in refused.content_type
+    assert web("bea@school.org", PASSWORD, "10.9.9.9").status_code == 302  # others unaffected
+
+
+def test_sign_in_failures_are_limited_per_address_over_any_account(web):
+    codes = [web(f"nobody{n}@school.org", "wrong", "10.1.1.1").status_code for n in range(3)]
+    assert codes == [401, 401, 401]
+    assert web("bea@school.org", PASSWORD, "10.1.1.1").status_code == 429
+    assert web("bea@school.org", PASSWORD, "10.1.1.2").status_code == 302
+
+
+def test_a_successful_sign_in_clears_the_accounts_failures(web):
+    assert [web("amy@school.org", "wrong", "10.2.0.1").status_code for _ in range(2)] == [
+        401, 401]
+    assert web("amy@school.org", PASSWORD, "10.2.0.2").status_code == 302
+    # two more failures from a third address: the account starts again from 0
+    assert [web("amy@school.org", "wrong", "10.2.0.3").status_code for _ in range(2)] == [
+        401, 401]
+    assert web("amy@school.org", PASSWORD, "10.2.0.4").status_code == 302
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_redis_down_falls_back_to_counting_in_memory(tmp_path):
+    app = make_app(tmp_path, RATE_LIMIT=0,
+                   RATELIMIT_STORAGE=f"redis://127.0.0.1:{_closed_port()}/0")
+    client = app.test_client()
+    limited = key_for(app, "limited", rate_limit=2)
+    codes = [client.get("/api/v1/rubrics", headers=limited).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    get_store(app).dispose()
+
+
+@pytest.fixture
+def redis_storage():
+    """The machine's Redis (db 15) under a unique key prefix, cleaned up afterwards."""
+    problem = redis_problem()
+    if problem:
+        pytest.skip(problem)
+    import redis
+
+    prefix = f"grader-test-{uuid.uuid4().hex[:10]}"
+    conn = redis.Redis(host="127.0.0.1", port=6379, db=15)
+    yield conn, prefix, {"RATELIMIT_STORAGE": "redis://127.0.0.1:6379/15",
+                         "RATELIMIT_KEY_PREFIX": prefix}
+    for key in conn.scan_iter(f"*{prefix}*"):
+        conn.delete(key)
+    conn.close()
+
+
+def test_redis_counts_are_shared_by_every_worker(tmp_path, redis_storage):
+    conn, prefix, config = redis_storage
+    one = make_app(tmp_path, "shared", RATE_LIMIT=0, **config)  # two workers (or machines)
+    two = make_app(tmp_path, "shared", RATE_LIMIT=0, **config)  # on one database
+    auth = key_for(one, "limited", rate_limit=3)
+    c1, c2 = one.test_client(), two.test_client()
+    assert [c1.get("/api/v1/rubrics", headers=auth).status_code,
+            c2.get("/api/v1/rubrics", headers=auth).status_code,
+            c1.get("/api/v1/rubrics", headers=auth).status_code] == [200, 200, 200]
+    r = c2.get("/api/v1/rubrics", headers=auth)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    keys = [k.decode() for k in conn.scan_iter(f"*{prefix}*")]
+    assert keys and all("grd_" not in k for k in keys)  # counted by key id, never the secret
+    with get_store(one).write() as session:
+        create_teacher(session, "amy@school.org", PASSWORD)
+    one.config["WEB_SIGNIN_LIMIT"] = two.config["WEB_SIGNIN_LIMIT"] = 2
+    assert SignIn(one)("amy@school.org", "wrong").status_code == 401
+    assert SignIn(two)("amy@school.org", "wrong").status_code == 401
+    assert SignIn(one)("amy@school.org", PASSWORD).status_code == 429
+    for app in (one, two):
+        get_store(app).dispose()
