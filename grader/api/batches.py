@@ -17,6 +17,7 @@ from ..ingest import SUPPORTED_SUFFIXES
 from ..jobs import get_executor
 from ..jobs import init_app as init_jobs
 from ..jobs.callbacks import callback_secret
+from ..jobs.egress import CallbackRefused, check_callback_url
 from ..store import batches as repo
 from ..store import get_store
 from ..store.batch_models import Batch
@@ -165,6 +166,11 @@ def create_batch():
         if resolve(session, caller.owner_id, values["rubric"]) is None:
             raise invalid([{"field": "rubric", "message": f"Unknown rubric {values['rubric']!r}."}])
     callback = values.get("callback_url")
+    if callback:
+        try:
+            check_callback_url(callback, current_app.config)
+        except CallbackRefused as exc:
+            raise invalid([{"field": "callback_url", "message": str(exc)}]) from None
     with store.write() as session:
         batch = repo.create_batch(session, caller.owner_id, rubric_id=values["rubric"],
                                   items=_new_items(pairs),

@@ -42,14 +42,32 @@ def encode(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def post_once(url: str, body: bytes, secret: str | None, timeout: float = 10.0) -> int:
-    """POST the body; the HTTP status, or 0 if the receiver could not be reached."""
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx answer is the receiver's answer: never follow it somewhere else (SSRF)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def post_once(url: str, body: bytes, secret: str | None, timeout: float = 10.0,
+              check: Callable[[str], None] | None = None) -> int:
+    """POST the body; the HTTP status, or 0 if the receiver could not be reached or `check`
+    (the egress rule, grader.jobs.egress) refuses the URL now."""
+    if check is not None:
+        try:
+            check(url)
+        except ValueError as exc:
+            log.warning("batch callback refused: %s", exc)
+            return 0
     headers = {"Content-Type": "application/json", "User-Agent": "grader-batches/1"}
     if secret:
         headers[SIGNATURE_HEADER] = sign(body, secret)
     req = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
+        with _OPENER.open(req, timeout=timeout) as resp:  # http(s) only, checked above
             return resp.status
     except urllib.error.HTTPError as exc:
         return exc.code
@@ -58,10 +76,11 @@ def post_once(url: str, body: bytes, secret: str | None, timeout: float = 10.0) 
 
 
 def deliver(url: str, body: bytes, secret: str | None, attempts: int = 6,
-            backoff: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> bool:
+            backoff: float = 2.0, sleep: Callable[[float], None] = time.sleep,
+            check: Callable[[str], None] | None = None) -> bool:
     """POST until a 2xx answer, waiting backoff, 2*backoff, 4*backoff... between tries."""
     for attempt in range(attempts):
-        status = post_once(url, body, secret)
+        status = post_once(url, body, secret, check=check)
         if 200 <= status < 300:
             return True
         log.warning("batch callback to %s failed (status %s, attempt %d)", url, status,

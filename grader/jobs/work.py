@@ -109,6 +109,7 @@ def send_callback(app: Flask, batch_seq: int, attempts: int | None = None) -> bo
     """Build, sign and POST the batch's callback with retries; record how it went."""
     from ..store.batch_models import Batch
     from .callbacks import deliver, encode
+    from .egress import check_callback_url
 
     store = get_store(app)
     with store.read() as session:
@@ -119,7 +120,8 @@ def send_callback(app: Flask, batch_seq: int, attempts: int | None = None) -> bo
         body = encode(callback_payload(session, batch))
     ok = deliver(url, body, secret,
                  attempts=attempts or app.config.get("BATCH_CALLBACK_ATTEMPTS", 6),
-                 backoff=app.config.get("BATCH_CALLBACK_BACKOFF", 2.0))
+                 backoff=app.config.get("BATCH_CALLBACK_BACKOFF", 2.0),
+                 check=lambda target: check_callback_url(target, app.config))
     with store.write() as session:
         repo.set_callback_state(session, batch_seq, "delivered" if ok else "failed")
     return ok
