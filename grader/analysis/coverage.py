@@ -110,8 +110,7 @@ def _identify(doc: Document, factor: Factor, excluded: set[int]) -> list[Hit]:
 def _stated_wrongly(hit: Hit, wrong: list[Hit]) -> bool:
     """ "active transport moves substances from high to low": a mention that shares words
     with a wrong statement of the factor does not earn it."""
-    return any(w.sentence == hit.sentence and w.first < hit.last and hit.first < w.last
-               for w in wrong)
+    return any(w.first < hit.last and hit.first < w.last for w in wrong)
 
 
 def _sentence_owners(ident: dict[str, list[Hit]]) -> dict[int, set[str]]:

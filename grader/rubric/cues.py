@@ -8,7 +8,10 @@ A cue is written by a teacher as a string or a small mapping:
   are skipped inside a phrase.
 - ``{all: ["@lenin", "letter|note|wish"], within: 8}``: every part in one sentence
   (or within N tokens of each other); with ``ordered: true`` the parts must come in the
-  order written ("tRNA brings the amino acid", not "the amino acid brings the tRNA").
+  order written ("tRNA brings the amino acid", not "the amino acid brings the tRNA");
+  with ``continues: true`` the parts after the first may also be in the next sentence when
+  it opens with "This", "It", "That", "These", "They" or "Which" ("Membranes are
+  selectively permeable. This means only certain molecules pass").
 - ``{phrase: "funeral|burial", about: ["@lenin"]}``: rejected when the essay attributes it to
   someone else ("Kirov's funeral", "the funeral of Kirov").
 - ``label`` names what a detail shows, for feedback; ``not`` lists words that cancel the cue
@@ -152,6 +155,7 @@ class AllOf:
     within: int | None = None
     label: str | None = None
     ordered: bool = False
+    continues: bool = False
 
     def words(self) -> set[str]:
         return set().union(*(p.words() for p in self.parts))
@@ -175,21 +179,32 @@ class AllOf:
         common = set(per_part[0]).intersection(*per_part[1:])
         hits: list[Hit] = []
         for sent in sorted(common):
-            found = [g[sent] for g in per_part]
-            if self.ordered:
-                span = _ordered_group(found, self.within)
-                if span is not None:
-                    hits.append(Hit(sent, span[0], span[1], self.label))
-                continue
-            if self.within is None:
-                a = min(h.first for f in found for h in f)
-                b = max(h.last for f in found for h in f)
-                hits.append(Hit(sent, a, b, self.label))
-                continue
-            best = _closest_group(found, self.within)
-            if best is not None:
-                hits.append(Hit(sent, best[0], best[1], self.label))
+            span = self._group([g[sent] for g in per_part])
+            if span is not None:
+                hits.append(Hit(sent, span[0], span[1], self.label))
+        if self.continues:
+            done = {h.sentence for h in hits}
+            for sent in sorted(set(per_part[0]) - done):
+                nxt = sent + 1
+                if nxt >= len(doc.sentences) or not _opens_with_reference(doc, nxt):
+                    continue
+                found = [per_part[0][sent]] + [g.get(sent, []) + g.get(nxt, [])
+                                               for g in per_part[1:]]
+                if all(found):
+                    span = self._group(found)
+                    if span is not None:
+                        hits.append(Hit(sent, span[0], span[1], self.label))
+            hits.sort(key=lambda h: h.first)
         return hits
+
+    def _group(self, found: list[list[Hit]]) -> tuple[int, int] | None:
+        """The token span of one hit of every part, or None."""
+        if self.ordered:
+            return _ordered_group(found, self.within)
+        if self.within is None:
+            return (min(h.first for f in found for h in f),
+                    max(h.last for f in found for h in f))
+        return _closest_group(found, self.within)
 
 
 Cue = Phrase | AllOf
@@ -332,6 +347,16 @@ def _closest_group(found: list[list[Hit]], within: int) -> tuple[int, int] | Non
     return None
 
 
+REFERENCE_OPENERS = frozenset("this that it these they which".split())
+
+
+def _opens_with_reference(doc: Document, sentence: int) -> bool:
+    """ "This means…", "It is…": a sentence whose first word points back to the one before."""
+    s = doc.sentences[sentence]
+    first = next((t for t in doc.tokens[s.first:s.last] if t.is_word), None)
+    return first is not None and first.norm in REFERENCE_OPENERS
+
+
 def _ordered_group(found: list[list[Hit]], within: int | None) -> tuple[int, int] | None:
     """The first chain with one hit of each part, each starting after the one before ends,
     all starting within `within` tokens of the first (any distance in the sentence when
@@ -437,7 +462,8 @@ def compile_cue(spec, entities: set[str] | None = None) -> Cue:
             raise CueError("'all' needs at least two parts")
         for p in parts:
             p.cancel = cancel
-        return AllOf(parts, spec.get("within"), label, bool(spec.get("ordered", False)))
+        return AllOf(parts, spec.get("within"), label, bool(spec.get("ordered", False)),
+                     bool(spec.get("continues", False)))
     if "phrase" in spec:
         ph = compile_phrase(spec["phrase"], entities)
         ph.about = frozenset(a.lstrip("@") for a in spec.get("about", []) or [])

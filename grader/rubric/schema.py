@@ -32,7 +32,8 @@ class CueField(fields.Field):
         if isinstance(value, str):
             pass
         elif isinstance(value, dict):
-            allowed = {"phrase", "all", "within", "about", "label", "not", "ordered"}
+            allowed = {"phrase", "all", "within", "about", "label", "not", "ordered",
+                       "continues"}
             extra = set(value) - allowed
             if extra:
                 raise ValidationError(f"unknown key(s) {sorted(extra)}; allowed: {sorted(allowed)}")
@@ -51,9 +52,9 @@ class CueField(fields.Field):
                     raise ValidationError(f"'{key}' must be a list of strings")
             if "label" in value and not isinstance(value["label"], str):
                 raise ValidationError("'label' must be a string")
-            if "ordered" in value and ("all" not in value
-                                       or not isinstance(value["ordered"], bool)):
-                raise ValidationError("'ordered' is true or false, in an 'all' cue")
+            for key in ("ordered", "continues"):
+                if key in value and ("all" not in value or not isinstance(value[key], bool)):
+                    raise ValidationError(f"'{key}' is true or false, in an 'all' cue")
         else:
             raise ValidationError("a cue is a string or a mapping with 'phrase' or 'all'")
         try:

@@ -96,3 +96,15 @@ def test_a_part_label_is_not_a_mention_of_the_letter():
     assert texts(cue, "A- B was the most.") == ["B was the most"]
     assert texts(cue, "The winner was B.") == []  # no "most": unrelated
     assert texts(compile_cue("b"), "The answer is B. B stretched.") == ["B", "B"]
+
+
+def test_continues_lets_the_description_follow_in_a_sentence_that_points_back():
+    spec = {"all": ["selectively permeable", "only|certain"], "within": 20}
+    cue = compile_cue({**spec, "continues": True})
+    two = "Membranes are selectively permeable. This means only certain molecules pass."
+    assert texts(cue, two) == ["selectively permeable. This means only"]
+    assert texts(compile_cue(spec), two) == []
+    # a sentence that does not point back is another point
+    assert texts(cue, "Membranes are selectively permeable. Only certain cells divide.") == []
+    assert texts(cue, "Membranes are selectively permeable, only certain molecules pass.") == [
+        "selectively permeable, only"]
