@@ -141,15 +141,22 @@ def list_submissions(args: dict[str, Any]):
              description="One row per submission; factor levels and marks as columns.")
 @documents_errors(bp, 422)
 def export_submissions(args: dict[str, Any]):
-    """Your submissions as CSV (same filters as the list), final marks after overrides."""
+    """Your submissions as CSV, final marks after overrides: every one matching the filters,
+    or with `limit` (and `cursor`) the same rows as that page of the list; streamed."""
     caller = current_caller()
     filters = _filters(args)
+    limit, cursor = args.get("limit"), args.get("cursor")
+    if cursor:
+        try:
+            repo.decode_cursor(cursor)
+        except repo.BadCursor as exc:
+            raise invalid([{"field": "cursor", "message": str(exc)}]) from None
     store = get_store()
 
     def generate():
         with store.read() as session:
-            columns = repo.factor_columns(session, caller.owner_id, filters)
-            rows = repo.iter_submissions(session, caller.owner_id, filters)
+            columns = repo.factor_columns(session, caller.owner_id, filters, limit, cursor)
+            rows = repo.iter_submissions(session, caller.owner_id, filters, limit, cursor)
             yield from stream_csv(rows, columns)
 
     return Response(stream_with_context(generate()), mimetype="text/csv", headers={

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from .audit import record
 from .models import IdempotencyRecord, Submission, SubmissionChange, utcnow
@@ -75,9 +75,25 @@ def list_submissions(
     return rows, (encode_cursor(rows[-1].seq) if more and rows else None)
 
 
-def iter_submissions(session: Session, owner_id: int, filters: Filters) -> Iterator[Submission]:
-    """Every matching submission, oldest first, fetched in chunks (for exports)."""
-    q = _filtered(owner_id, filters).order_by(Submission.seq)
+def _export_rows(owner_id: int, filters: Filters, limit: int | None,
+                 cursor: str | None) -> Select:
+    """The rows an export holds: all matching ones, or with `limit`/`cursor` the same rows
+    as that page of the list (the newest `limit` older than the cursor)."""
+    q = _filtered(owner_id, filters)
+    if cursor:
+        q = q.where(Submission.seq < decode_cursor(cursor))
+    if limit is not None:
+        page = q.with_only_columns(Submission.seq).order_by(Submission.seq.desc()).limit(limit)
+        q = select(Submission).where(Submission.seq.in_(page.scalar_subquery()))
+    return q
+
+
+def iter_submissions(session: Session, owner_id: int, filters: Filters,
+                     limit: int | None = None, cursor: str | None = None
+                     ) -> Iterator[Submission]:
+    """The export's submissions, oldest first, fetched 200 at a time without their text."""
+    q = (_export_rows(owner_id, filters, limit, cursor).order_by(Submission.seq)
+         .options(defer(Submission.text)))
     yield from session.scalars(q.execution_options(yield_per=200))
 
 
@@ -165,12 +181,13 @@ def delete_submission(session: Session, row: Submission, actor: str) -> None:
     session.delete(row)
 
 
-def factor_columns(session: Session, owner_id: int, filters: Filters) -> list[str]:
-    """Factor ids of the matching submissions' reports, in rubric order, without repeats."""
+def factor_columns(session: Session, owner_id: int, filters: Filters,
+                   limit: int | None = None, cursor: str | None = None) -> list[str]:
+    """Factor ids of the exported submissions' reports, in rubric order, without repeats."""
+    rows = _export_rows(owner_id, filters, limit, cursor).with_only_columns(Submission.seq)
     latest = (select(Submission.rubric_id, Submission.rubric_version,
                      func.max(Submission.seq).label("seq"))
-              .where(Submission.seq.in_(_filtered(owner_id, filters)
-                                        .with_only_columns(Submission.seq)))
+              .where(Submission.seq.in_(rows))
               .group_by(Submission.rubric_id, Submission.rubric_version))
     seqs = [r.seq for r in session.execute(latest)]
     ids: list[str] = []
