@@ -11,7 +11,8 @@ A cue is written by a teacher as a string or a small mapping:
   order written ("tRNA brings the amino acid", not "the amino acid brings the tRNA");
   with ``continues: true`` the parts after the first may also be in the next sentence when
   it opens with "This", "It", "That", "These", "They" or "Which" ("Membranes are
-  selectively permeable. This means only certain molecules pass").
+  selectively permeable. This means only certain molecules pass"), or after a bare heading
+  ("Osmosis. The movement of water…").
 - ``{phrase: "funeral|burial", about: ["@lenin"]}``: rejected when the essay attributes it to
   someone else ("Kirov's funeral", "the funeral of Kirov").
 - ``label`` names what a detail shows, for feedback; ``not`` lists words that cancel the cue
@@ -186,7 +187,8 @@ class AllOf:
             done = {h.sentence for h in hits}
             for sent in sorted(set(per_part[0]) - done):
                 nxt = sent + 1
-                if nxt >= len(doc.sentences) or not _opens_with_reference(doc, nxt):
+                if nxt >= len(doc.sentences) or not (_opens_with_reference(doc, nxt)
+                                                     or _is_heading(doc, sent)):
                     continue
                 found = [per_part[0][sent]] + [g.get(sent, []) + g.get(nxt, [])
                                                for g in per_part[1:]]
@@ -355,6 +357,12 @@ def _opens_with_reference(doc: Document, sentence: int) -> bool:
     s = doc.sentences[sentence]
     first = next((t for t in doc.tokens[s.first:s.last] if t.is_word), None)
     return first is not None and first.norm in REFERENCE_OPENERS
+
+
+def _is_heading(doc: Document, sentence: int) -> bool:
+    """ "Osmosis." or "Active transport:" alone: a term whose description is the next sentence."""
+    s = doc.sentences[sentence]
+    return sum(1 for t in doc.tokens[s.first:s.last] if t.is_word) <= 3
 
 
 def _ordered_group(found: list[list[Hit]], within: int | None) -> tuple[int, int] | None:

@@ -108,3 +108,10 @@ def test_continues_lets_the_description_follow_in_a_sentence_that_points_back():
     assert texts(cue, "Membranes are selectively permeable. Only certain cells divide.") == []
     assert texts(cue, "Membranes are selectively permeable, only certain molecules pass.") == [
         "selectively permeable, only"]
+
+
+def test_continues_after_a_heading_that_names_the_term():
+    cue = compile_cue({"all": ["osmosis", "water"], "within": 12, "continues": True})
+    assert texts(cue, "Osmosis. The movement of water across the membrane.") == [
+        "Osmosis. The movement of water"]
+    assert texts(cue, "Cells use osmosis all the time. The water is warm.") == []
