@@ -14,6 +14,7 @@ from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ..store.audit import record
 from ..store.models import utcnow
 from .models import LtiKey
 
@@ -45,7 +46,10 @@ def rotate_key(session: Session, keep_days: float = 7.0) -> tuple[LtiKey, list[L
     for row in retired:
         row.retired_at = now
         row.expires_at = now + timedelta(days=keep_days)
-    return _new_key(session), retired
+    new = _new_key(session)
+    record(session, None, "cli", "lti.key.rotate", new.kid,
+           {"retired": [row.kid for row in retired], "keep_days": keep_days})
+    return new, retired
 
 
 def published_keys(session: Session, now: datetime | None = None) -> list[LtiKey]:

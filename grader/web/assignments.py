@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..rubric import Rubric, RubricError, parse_rubric
@@ -85,7 +85,8 @@ def new_assignment_page() -> ResponseReturnValue:
                             "give this one a new id."]
                     else:
                         stored.save(session, owner, uploaded, definition, row)
-                        record(session, owner, f"teacher:{owner}", "rubric.create",
+                        record(session, owner, f"teacher:{g.teacher.email}",
+                               "rubric.replace" if row is not None else "rubric.create",
                                uploaded.id)
                         rubric_id = uploaded.id
                 if not errors:
