@@ -14,6 +14,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,12 +56,16 @@ def _children(pid: int) -> set[int]:
         return set()
 
 
-@pytest.fixture
-def gunicorn(tmp_path):
+@contextmanager
+def gunicorn_server(tmp_path: Path, rate_limit: int = 0, **env_extra: str
+                    ) -> Iterator[tuple[subprocess.Popen, int, str, Path]]:
+    """gunicorn (2 workers x 2 threads) on SQLite and a free loopback port, with one API key:
+    (process, port, key, database file)."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'crash.sqlite3'}",
            "GRADER_BIND": f"127.0.0.1:{port}", "GRADER_WORKERS": "2", "GRADER_THREADS": "2",
-           "GRADER_LOG_LEVEL": "WARNING", "GRADER_SECRET_KEY": "crash-test-secret"}
+           "GRADER_LOG_LEVEL": "WARNING", "GRADER_SECRET_KEY": "crash-test-secret",
+           **env_extra}
     log = (tmp_path / "gunicorn.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                              "wsgi:app"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
@@ -70,13 +76,19 @@ def gunicorn(tmp_path):
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.2)
         out = subprocess.run([sys.executable, "-m", "grader.cli.main", "keys", "create",
-                              "--name", "crash", "--rate-limit", "0"], cwd=REPO, env=env,
-                             check=True, capture_output=True, text=True).stdout
+                              "--name", "crash", "--rate-limit", str(rate_limit)], cwd=REPO,
+                             env=env, check=True, capture_output=True, text=True).stdout
         yield proc, port, out.strip().splitlines()[-1], tmp_path / "crash.sqlite3"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    with gunicorn_server(tmp_path) as server:
+        yield server
 
 
 def _ready(port: int) -> bool:

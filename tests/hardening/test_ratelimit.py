@@ -167,3 +167,27 @@ def test_redis_counts_are_shared_by_every_worker(tmp_path, redis_storage):
     assert SignIn(one)("amy@school.org", PASSWORD).status_code == 429
     for app in (one, two):
         get_store(app).dispose()
+
+
+@pytest.mark.slow
+def test_gunicorn_workers_share_one_count_in_redis(tmp_path, redis_storage):
+    """Two gunicorn workers, a key allowed 20 a minute, 40 requests from 8 clients at once
+    (more than one worker's threads, so both workers answer): exactly 20 answered, the rest
+    429 with Retry-After."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .test_crash import _request, gunicorn_server
+
+    _, prefix, _ = redis_storage
+    with gunicorn_server(tmp_path, rate_limit=20,
+                         GRADER_RATELIMIT_STORAGE="redis://127.0.0.1:6379/15",
+                         GRADER_RATELIMIT_KEY_PREFIX=prefix) as (_, port, key, _db):
+        auth = {"Authorization": f"Bearer {key}"}
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: _request(port, "GET", "/api/v1/rubrics",
+                                                       headers=auth), range(40)))
+    codes = [status for status, _, _ in answers]
+    assert codes.count(200) == 20 and codes.count(429) == 20, codes
+    refused = [(h, body) for status, h, body in answers if status == 429]
+    assert all(1 <= int(h["Retry-After"]) <= 60 for h, _ in refused)
+    assert all(body["status"] == 429 for _, body in refused)
