@@ -9,6 +9,8 @@ limiter keeps them (each process's memory, or Redis shared by all; see grader.ra
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_limiter.errors import RateLimitExceeded
@@ -25,7 +27,9 @@ def _limit_value() -> str:
 
 
 def _account() -> str:
-    return ACCOUNT_PREFIX + request.form.get("email", "").strip()[:320].lower()
+    """The account's counter name: a hash of the e-mail, so no address sits in Redis or logs."""
+    email = request.form.get("email", "").strip()[:320].lower()
+    return ACCOUNT_PREFIX + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
 def _address() -> str:

@@ -165,6 +165,8 @@ def test_redis_counts_are_shared_by_every_worker(tmp_path, redis_storage):
     assert SignIn(one)("amy@school.org", "wrong").status_code == 401
     assert SignIn(two)("amy@school.org", "wrong").status_code == 401
     assert SignIn(one)("amy@school.org", PASSWORD).status_code == 429
+    stored = " ".join(k.decode() for k in conn.scan_iter(f"*{prefix}*"))
+    assert "signin-email:" in stored and "amy@" not in stored  # the e-mail is hashed
     for app in (one, two):
         get_store(app).dispose()
 
