@@ -57,7 +57,7 @@ class Word:
         if self.entity is not None:
             return self.entity in doc.by_entity
         if self.prefix:
-            return bool(doc.positions(self.norm, self.stem, True))
+            return bool(_prefix_positions(doc, self.norm))
         return self.stem in doc.by_stem or self.norm in doc.by_form
 
     def matches(self, doc: Document, i: int) -> bool:
@@ -86,12 +86,30 @@ class Phrase:
     label: str | None = None
     _needs: list[tuple[frozenset[str], tuple[Word, ...]]] = field(default_factory=list,
                                                                   repr=False)
+    _anchors: frozenset[str] | None = field(default=None, repr=False)
+    _plan: list[tuple] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         # What each alternative needs the essay to contain: stems and entity ids (one set
         # test per alternative), and any prefix words.
         self._needs = [(frozenset(w.key for w in alt if not w.prefix),
-                        tuple(w for w in alt if w.prefix)) for alt in self.alternatives]
+                        tuple(w.norm for w in alt if w.prefix)) for alt in self.alternatives]
+        # One required key per alternative: an essay holding none of them cannot match any
+        # alternative, so such cues are rejected by one set test. None when some
+        # alternative is made of prefix words only (no key to test).
+        anchors = [min(needs) for needs, _ in self._needs if needs]
+        self._anchors = frozenset(anchors) if len(anchors) == len(self._needs) else None
+        # Per alternative: its needs, its prefix words, how to find where it may start, and
+        # the stem the next word must have (a cheap look before the full match), if known.
+        plan = []
+        for k, alt in enumerate(self.alternatives):
+            w = alt[0]
+            second = alt[1].stem if (len(alt) > 1 and w.entity is None and not w.prefix
+                                     and alt[1].entity is None and not alt[1].prefix) else None
+            kind = "entity" if w.entity is not None else "prefix" if w.prefix else "stem"
+            key = w.entity if w.entity is not None else w.norm if w.prefix else w.stem
+            plan.append((k, *self._needs[k], kind, key, second))
+        self._plan = plan
 
     def words(self) -> set[str]:
         return {w.norm for alt in self.alternatives for w in alt if w.entity is None}
@@ -104,34 +122,43 @@ class Phrase:
         return _cached(self, doc, first, last)
 
     def _find_all(self, doc: Document) -> list[Hit]:
+        present = _doc_keys(doc)
+        if self._anchors is not None and self._anchors.isdisjoint(present):
+            return []
         first, last = 0, len(doc.tokens)
         hits: list[Hit] = []
         starts: list[tuple[int, int]] = []
-        present = _doc_keys(doc)
         stems = doc.stems
         nxt = _next_content(doc)
-        for k, alt in enumerate(self.alternatives):
-            needs, prefixes = self._needs[k]
-            if not needs <= present or (prefixes and not all(w.present(doc) for w in prefixes)):
+        by_stem, by_entity = doc.by_stem, doc.by_entity
+        for k, needs, prefixes, kind, key, second in self._plan:
+            if not needs <= present:
                 continue
-            w = alt[0]
-            second = alt[1] if len(alt) > 1 and w.entity is None and not w.prefix else None
-            if second is not None and (second.entity is not None or second.prefix):
-                second = None
-            for i in doc.positions(w.norm, w.stem, w.prefix, w.entity):
+            if prefixes and not all(_prefix_positions(doc, norm) for norm in prefixes):
+                continue
+            if kind == "stem":
+                where = by_stem.get(key, ())
+            elif kind == "entity":
+                where = by_entity.get(key, ())
+            else:
+                where = _prefix_positions(doc, key)
+            for i in where:
                 # cheap look at the next word before the full match
-                if second is not None and (nxt[i] < 0 or stems[nxt[i]] != second.stem):
+                if second is not None and (nxt[i] < 0 or stems[nxt[i]] != second):
                     continue
                 starts.append((i, k))
+        if not starts:
+            return hits
         starts.sort()
         taken = first
+        sentence_of, sentences = doc.sentence_of, doc.sentences
         for i, k in starts:
             if i < taken:
                 continue
-            limit = min(last, doc.sentences[doc.sentence_of[i]].last)
+            limit = min(last, sentences[sentence_of[i]].last)
             end = _match_sequence(doc, i, limit, self.alternatives[k])
             if end is not None and self._attributed_ok(doc, i, end):
-                hits.append(Hit(doc.sentence_of[i], i, end, self.label))
+                hits.append(Hit(sentence_of[i], i, end, self.label))
                 taken = end
         if self.cancel and hits:
             hits = [h for h in hits if not self._cancelled(doc, h.sentence)]
@@ -228,6 +255,17 @@ def _next_content(doc: Document) -> list[int]:
                     following = i
         doc.cache["next-content"] = nxt
     return nxt
+
+
+def _prefix_positions(doc: Document, norm: str) -> list[int]:
+    """Token indices whose form starts with `norm`, ascending (one table per document)."""
+    table = doc.cache.get("prefix-positions")
+    if table is None:
+        table = doc.cache["prefix-positions"] = {}
+    hit = table.get(norm)
+    if hit is None:
+        hit = table[norm] = doc.positions(norm, norm, True)
+    return hit
 
 
 def _doc_keys(doc: Document) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .dates import YearMention, find_years
@@ -79,14 +80,16 @@ class Document:
             key = ("prefix", norm)
             hit = self.cache.get(key)
             if hit is None:
-                forms = self.cache.get("by_prefix3")
+                forms = self.cache.get("sorted-forms")
                 if forms is None:
-                    forms = {}
-                    for f in self.by_form:
-                        forms.setdefault(f[:3], []).append(f)
-                    self.cache["by_prefix3"] = forms
-                hit = sorted(i for f in forms.get(norm[:3], ()) if f.startswith(norm)
-                             for i in self.by_form[f])
+                    forms = self.cache["sorted-forms"] = sorted(self.by_form)
+                # the forms starting with `norm` are one run of the sorted list
+                k = bisect_left(forms, norm)
+                found: list[int] = []
+                while k < len(forms) and forms[k].startswith(norm):
+                    found.extend(self.by_form[forms[k]])
+                    k += 1
+                hit = sorted(found)
                 self.cache[key] = hit
             return hit
         # a word's stem is a function of its form, so equal forms have equal stems

@@ -10,7 +10,7 @@ from functools import lru_cache
 from nltk.stem.snowball import SnowballStemmer
 
 # Words (letters/digits with inner apostrophes or hyphens) or single punctuation marks.
-_WORD = r"[^\W_](?:[^\W_]|['’](?=[^\W_])|-(?=[^\W_]))*"
+_WORD = r"[^\W_]+(?:['’-][^\W_]+)*"
 _TOKEN = re.compile(_WORD + r"|[^\w\s]")
 _STEMMER = SnowballStemmer("english", ignore_stopwords=False)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
