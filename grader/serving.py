@@ -17,7 +17,7 @@ def gunicorn_settings() -> dict[str, Any]:
         "bind": [os.environ.get("GRADER_BIND", "127.0.0.1:8000")],
         "workers": _int("GRADER_WORKERS", 2),
         "threads": _int("GRADER_THREADS", 4),
-        "worker_class": "gthread",
+        "worker_class": os.environ.get("GRADER_WORKER_CLASS", "gthread"),
         "timeout": _int("GRADER_TIMEOUT", 60),
         "graceful_timeout": _int("GRADER_GRACEFUL_TIMEOUT", 30),
         "keepalive": _int("GRADER_KEEPALIVE", 5),

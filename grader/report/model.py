@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 REPORT_VERSION = "1"
@@ -106,13 +106,34 @@ class Report:
         return {
             "essay": self.essay,
             "rubric": {"id": self.rubric_id, "version": self.rubric_version},
-            "stats": asdict(self.stats),
-            "factors": [_num(asdict(f)) for f in self.factors],
-            "flags": [asdict(f) for f in self.flags],
-            "writing": asdict(self.writing),
-            "score": _num(asdict(self.score)),
-            "feedback": asdict(self.feedback),
+            "stats": _plain(self.stats),
+            "factors": [_num(_plain(f)) for f in self.factors],
+            "flags": [_plain(f) for f in self.flags],
+            "writing": _plain(self.writing),
+            "score": _num(_plain(self.score)),
+            "feedback": _plain(self.feedback),
         }
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict` without its deep copies of plain values (the report holds only
+    dataclasses, lists, tuples, dicts, strings, numbers, booleans and None)."""
+    cls = type(value)
+    names = _FIELDS.get(cls)
+    if names is None and hasattr(cls, "__dataclass_fields__"):
+        names = _FIELDS.setdefault(cls, tuple(f.name for f in fields(cls)))
+    if names is not None:
+        return {n: _plain(getattr(value, n)) for n in names}
+    if cls is list:
+        return [_plain(v) for v in value]
+    if cls is tuple:
+        return tuple(_plain(v) for v in value)
+    if cls is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _num(d: dict[str, Any]) -> dict[str, Any]:

@@ -57,10 +57,19 @@ def bundled_dir(kind: str) -> Path:
     return Path(bundled.__file__).resolve().parent / kind
 
 
+_listing: tuple[Path, float, dict[str, Path]] | None = None
+
+
 def bundled_rubrics() -> dict[str, Path]:
-    """Bundled rubric ids and their files."""
+    """Bundled rubric ids and their files (listed again only when the folder changes)."""
+    global _listing
     folder = bundled_dir("rubrics")
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    mtime = folder.stat().st_mtime
+    cached = _listing
+    if cached is None or cached[0] != folder or cached[1] != mtime:
+        cached = (folder, mtime, {p.stem: p for p in sorted(folder.glob("*.yaml"))})
+        _listing = cached
+    return dict(cached[2])
 
 
 def parse_document(text: str, source: str = "rubric") -> Any:

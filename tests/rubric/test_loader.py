@@ -107,3 +107,19 @@ def test_wrong_cues_and_ordered_are_checked():
     bad = MINIMAL + "    wrong: [{phrase: cause, ordered: true}]\n"
     with pytest.raises(RubricError, match="ordered"):
         parse_rubric(bad)
+
+
+def test_bundled_listing_sees_a_rubric_added_to_the_folder(tmp_path, monkeypatch):
+    import os
+
+    from grader.rubric import loader
+
+    (tmp_path / "first.yaml").write_text("id: first\n", encoding="utf-8")
+    monkeypatch.setattr(loader, "bundled_dir", lambda kind: tmp_path)
+    assert set(bundled_rubrics()) == {"first"}
+    (tmp_path / "second.yaml").write_text("id: second\n", encoding="utf-8")
+    stat = tmp_path.stat()
+    os.utime(tmp_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert set(bundled_rubrics()) == {"first", "second"}
+    bundled_rubrics().clear()  # callers get a copy: the cached listing is untouched
+    assert set(bundled_rubrics()) == {"first", "second"}

@@ -1,0 +1,22 @@
+"""gunicorn settings come from GRADER_* variables, with defaults for a small server."""
+
+from grader.serving import gunicorn_settings
+
+
+def test_defaults_suit_a_small_server(monkeypatch):
+    for name in ("GRADER_BIND", "GRADER_WORKERS", "GRADER_THREADS", "GRADER_WORKER_CLASS"):
+        monkeypatch.delenv(name, raising=False)
+    s = gunicorn_settings()
+    assert s["bind"] == ["127.0.0.1:8000"]
+    assert s["workers"] >= 1 and s["threads"] >= 1
+    assert s["worker_class"] in ("gthread", "sync")
+
+
+def test_environment_overrides(monkeypatch):
+    monkeypatch.setenv("GRADER_BIND", "127.0.0.1:9123")
+    monkeypatch.setenv("GRADER_WORKERS", "3")
+    monkeypatch.setenv("GRADER_THREADS", "1")
+    monkeypatch.setenv("GRADER_WORKER_CLASS", "sync")
+    s = gunicorn_settings()
+    assert (s["bind"], s["workers"], s["threads"], s["worker_class"]) == (
+        ["127.0.0.1:9123"], 3, 1, "sync")
