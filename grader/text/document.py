@@ -168,31 +168,30 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
 def _find_mentions(doc: Document, lexicon: Lexicon) -> None:
     tokens, forms = doc.tokens, doc.forms
     firsts = lexicon.first_words()
-    for s in doc.sentences:
-        i = s.first
-        while i < s.last:
-            if forms[i] not in firsts:
-                i += 1
-                continue
-            best = None
-            for alias, entity_id in lexicon.starting_with(forms[i]):
-                j = _match_words(forms, tokens, i, s.last, alias)
-                if j is not None:
-                    best = (j, entity_id)
-                    break
-            if best is None:
-                i += 1
-                continue
-            j, entity_id = best
-            ent = lexicon.entities[entity_id]
-            m = Mention(entity_id, ent.kind, i, j, tokens[i].start, tokens[j - 1].end,
-                        any(doc.corrected[i:j]), tokens[j - 1].possessive
-                        or (doc.corrected[j - 1] and tokens[j - 1].norm.endswith("s")
-                            and not forms[j - 1].endswith("s")))
-            doc.mentions.append(m)
-            doc.mentions_at.setdefault(i, []).append(m)
-            doc.by_entity.setdefault(entity_id, []).append(i)
-            i = j
+    sentences, sentence_of = doc.sentences, doc.sentence_of
+    resume = 0  # a mention's words cannot start another one
+    for i in [i for i, f in enumerate(forms) if f in firsts]:
+        if i < resume:
+            continue
+        s_last = sentences[sentence_of[i]].last
+        best = None
+        for alias, entity_id in lexicon.starting_with(forms[i]):
+            j = _match_words(forms, tokens, i, s_last, alias)
+            if j is not None:
+                best = (j, entity_id)
+                break
+        if best is None:
+            continue
+        j, entity_id = best
+        ent = lexicon.entities[entity_id]
+        m = Mention(entity_id, ent.kind, i, j, tokens[i].start, tokens[j - 1].end,
+                    any(doc.corrected[i:j]), tokens[j - 1].possessive
+                    or (doc.corrected[j - 1] and tokens[j - 1].norm.endswith("s")
+                        and not forms[j - 1].endswith("s")))
+        doc.mentions.append(m)
+        doc.mentions_at.setdefault(i, []).append(m)
+        doc.by_entity.setdefault(entity_id, []).append(i)
+        resume = j
 
 
 def _match_words(forms, tokens, i: int, end: int, words: tuple[str, ...]) -> int | None:
