@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..pipeline import grade
 from ..store import get_store
 from ..store import submissions as repo
-from ..store.overrides import OverrideError, final_result, merge_override
+from ..store.overrides import OverrideError, changes_between, final_result, merge_override
 from ..store.rubrics import resolve
 from .auth import current_caller, require_key
 from .export import stream_csv
@@ -175,24 +175,6 @@ def get_submission(submission_id: str):
         return submission_full(row)
 
 
-def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for key in ("marks", "band", "band_label"):
-        if old[key] != new[key]:
-            changes[key] = {"from": old[key], "to": new[key]}
-    before = {f["id"]: f for f in old["factors"]}
-    for f in new["factors"]:
-        for key in ("level", "marks", "feedback"):
-            if before[f["id"]][key] != f[key]:
-                changes[f"factors.{f['id']}.{key}"] = {"from": before[f["id"]][key],
-                                                       "to": f[key]}
-    for key in sorted(set(old["feedback"]) | set(new["feedback"])):
-        if old["feedback"].get(key) != new["feedback"].get(key):
-            changes[f"feedback.{key}"] = {"from": old["feedback"].get(key),
-                                          "to": new["feedback"].get(key)}
-    return changes
-
-
 @bp.route("/submissions/<string:submission_id>", methods=["PATCH"])
 @bp.doc(requestBody={"required": True, "content": {"application/json": {
     "schema": OverrideSchema}}})
@@ -214,7 +196,7 @@ def override_submission(submission_id: str):
             final = final_result(row.report, merged, rubric)
         except OverrideError as exc:
             raise invalid([{"field": exc.field, "message": exc.message}]) from None
-        changes = _diff(final_of(row), final)
+        changes = changes_between(final_of(row), final)
         if changes:
             repo.change_submission(session, row, merged, final, changes, actor)
         return submission_full(row)

@@ -7,11 +7,10 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..api.schemas import OverrideSchema
-from ..api.submissions import _diff as diff_final
 from ..store import get_store
 from ..store import submissions as repo
 from ..store.assignments import assignment_submissions
-from ..store.overrides import OverrideError, final_result, merge_override
+from ..store.overrides import OverrideError, changes_between, final_result, merge_override
 from ..store.rubrics import resolve
 from ..web.classview import class_view
 from ..web.highlight import essay_marks, render
@@ -137,7 +136,7 @@ def change_report(launch_id: str, submission_id: str):
         except ValidationError as exc:
             errors["form"] = f"These changes are not valid: {exc.messages}"
         if not errors:
-            changes = diff_final(final, new_final)
+            changes = changes_between(final, new_final)
             if changes:
                 who = launch.claims.get("email") or launch.claims["sub"]
                 repo.change_submission(session, row, merged, new_final, changes,

@@ -113,3 +113,23 @@ def final_result(
         "feedback": feedback,
         "overridden": bool(override),
     }
+
+
+def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What a teacher changed between two final results: {"marks": {"from": 3, "to": 4}, …}
+    for marks, band, each factor's level, marks and feedback, and the overall feedback."""
+    changes: dict[str, Any] = {}
+    for key in ("marks", "band", "band_label"):
+        if old[key] != new[key]:
+            changes[key] = {"from": old[key], "to": new[key]}
+    before = {f["id"]: f for f in old["factors"]}
+    for f in new["factors"]:
+        for key in ("level", "marks", "feedback"):
+            if before[f["id"]][key] != f[key]:
+                changes[f"factors.{f['id']}.{key}"] = {"from": before[f["id"]][key],
+                                                       "to": f[key]}
+    for key in sorted(set(old["feedback"]) | set(new["feedback"])):
+        if old["feedback"].get(key) != new["feedback"].get(key):
+            changes[f"feedback.{key}"] = {"from": old["feedback"].get(key),
+                                          "to": new["feedback"].get(key)}
+    return changes

@@ -10,12 +10,11 @@ from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
 from ..api.schemas import OverrideSchema
-from ..api.submissions import _diff as diff_final
 from ..rubric import Rubric
 from ..store import get_store
 from ..store import submissions as repo
 from ..store.assignments import essay_order, get_assignment
-from ..store.overrides import OverrideError, final_result, merge_override
+from ..store.overrides import OverrideError, changes_between, final_result, merge_override
 from ..store.rubrics import resolve
 from .highlight import essay_marks, render
 from .overrides import FormError, form_patch, refreshed_summary
@@ -152,7 +151,7 @@ def change_report(submission_id: str) -> ResponseReturnValue:
                 merged = merge_override(merged, {"feedback": {"summary": summary}})
                 new_final = final_result(row.report, merged, rubric)
         if not errors:
-            changes = diff_final(final, new_final)
+            changes = changes_between(final, new_final)
             if changes:
                 repo.change_submission(session, row, merged, new_final, changes,
                                        f"teacher:{g.teacher.email}")
