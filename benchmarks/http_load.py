@@ -1,11 +1,12 @@
 """HTTP load on loopback: gunicorn (2 workers) serving POST /api/v1/grade and /submissions.
 
-    python benchmarks/http_load.py [--seconds 20] [--clients 32]
+    python benchmarks/http_load.py [--seconds 20] [--clients 32] [--worker-class sync]
 
 Starts gunicorn with the repository's gunicorn.conf.py on a free 127.0.0.1 port, creates a
 key with the real CLI, and drives it from --clients threads with keep-alive connections,
 first on SQLite, then on PostgreSQL (127.0.0.1:5432, database test, a private schema dropped
-afterwards) when reachable. Prints requests/s, p50, p99 and errors per scenario.
+afterwards) when reachable. Prints requests/s, p50, p99, errors and the server's CPU time per
+request (all gunicorn processes, from /proc: steadier than latency when the machine is busy).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import time
 import uuid
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from grader.serving import gunicorn_settings  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seeds" / "003_9a01c4c2d252de91.txt"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -36,11 +40,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str, workers: int, threads: int) -> None:
+    def __init__(self, database_url: str, workers: int, threads: int,
+                 worker_class: str = "gthread") -> None:
         self.port = free_port()
         self.env = {**os.environ, "DATABASE_URL": database_url,
                     "GRADER_BIND": f"127.0.0.1:{self.port}", "GRADER_WORKERS": str(workers),
-                    "GRADER_THREADS": str(threads), "GRADER_LOG_LEVEL": "WARNING"}
+                    "GRADER_THREADS": str(threads), "GRADER_WORKER_CLASS": worker_class,
+                    "GRADER_LOG_LEVEL": "WARNING"}
         self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                                       "wsgi:app"], cwd=REPO, env=self.env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -60,12 +66,29 @@ class Server:
                              check=True, capture_output=True, text=True).stdout
         self.key = out.strip().splitlines()[-1]
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn's master and workers (Linux /proc)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(entry) == self.proc.pid or int(fields[1]) == self.proc.pid:
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=30)
 
 
-def drive(port: int, key: str, path: str, body: bytes, seconds: float, clients: int) -> dict:
+def drive(server: Server, path: str, body: bytes, seconds: float, clients: int) -> dict:
+    port, key = server.port, server.key
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -95,17 +118,20 @@ def drive(port: int, key: str, path: str, body: bytes, seconds: float, clients: 
             errors[0] += bad
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
+    cpu_before = server.cpu_seconds()
     start = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.monotonic() - start
+    cpu = server.cpu_seconds() - cpu_before
     latencies.sort()
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
     return {"requests": len(latencies), "rps": round(len(latencies) / elapsed, 1),
             "p50_ms": round(q[49] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
-            "errors": errors[0]}
+            "errors": errors[0],
+            "cpu_ms": round(cpu / max(1, len(latencies)) * 1000, 2)}
 
 
 def pg_schema() -> tuple[str, str] | None:
@@ -134,43 +160,54 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per worker (default: the service's GRADER_THREADS default)")
+    parser.add_argument("--worker-class", default=None, choices=["gthread", "sync"],
+                        help="default: the service's GRADER_WORKER_CLASS default")
+    parser.add_argument("--only-grade", action="store_true", help="skip the /submissions runs")
     args = parser.parse_args()
     if not SEED.is_file():
         raise SystemExit(f"seed essay not found at {SEED}")
+    defaults = gunicorn_settings()
+    threads = args.threads or defaults["threads"]
+    worker_class = args.worker_class or defaults["worker_class"]
     body = json.dumps({"rubric": "stalin-rise", "text": SEED.read_text("utf-8")}).encode()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(f"sqlite:///{tmp}/bench.sqlite3", args.workers, args.threads)
+        server = Server(f"sqlite:///{tmp}/bench.sqlite3", args.workers, threads, worker_class)
         try:
-            drive(server.port, server.key, "/api/v1/grade", body, 3, args.clients)  # warm up
+            drive(server, "/api/v1/grade", body, 3, args.clients)  # warm up
             results.append(("POST /api/v1/grade", "sqlite", drive(
-                server.port, server.key, "/api/v1/grade", body, args.seconds, args.clients)))
-            results.append(("POST /api/v1/submissions", "sqlite", drive(
-                server.port, server.key, "/api/v1/submissions", body, args.seconds,
-                args.clients)))
+                server, "/api/v1/grade", body, args.seconds, args.clients)))
+            if not args.only_grade:
+                results.append(("POST /api/v1/submissions", "sqlite", drive(
+                    server, "/api/v1/submissions", body, args.seconds, args.clients)))
         finally:
             server.stop()
-    schema = pg_schema()
+    schema = None if args.only_grade else pg_schema()
     if schema is not None:
         name, url = schema
         try:
-            server = Server(url, args.workers, args.threads)
+            server = Server(url, args.workers, threads, worker_class)
             try:
-                drive(server.port, server.key, "/api/v1/grade", body, 3, args.clients)
+                drive(server, "/api/v1/grade", body, 3, args.clients)
                 results.append(("POST /api/v1/submissions", "postgresql", drive(
-                    server.port, server.key, "/api/v1/submissions", body, args.seconds,
-                    args.clients)))
+                    server, "/api/v1/submissions", body, args.seconds, args.clients)))
             finally:
                 server.stop()
         finally:
             drop_schema(name)
-    print(f"{args.clients} clients, {args.workers} workers x {args.threads} threads, "
+    print(f"{args.clients} clients, {args.workers} {worker_class} workers x {threads} threads, "
           f"{args.seconds:g} s each, {os.cpu_count()} CPUs (client on the same machine)")
-    print(f"{'endpoint':28} {'db':11} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'endpoint':28} {'db':11} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'server CPU ms/req':>18}")
     for endpoint, db, r in results:
         print(f"{endpoint:28} {db:11} {r['rps']:>7} {r['p50_ms']:>8} {r['p99_ms']:>8} "
-              f"{r['errors']:>7}")
+              f"{r['errors']:>7} {r['cpu_ms']:>18}")
+    grade = results[0][2]
+    met = grade["rps"] >= 150 and grade["p99_ms"] <= 150 and grade["errors"] == 0
+    print(f"target for POST /grade (>= 150 req/s, p99 <= 150 ms, no errors): "
+          f"{'met' if met else 'NOT met'}")
 
 
 if __name__ == "__main__":
