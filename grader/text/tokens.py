@@ -78,20 +78,26 @@ def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
 def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
     """Split `text` into tokens whose spans are offsets into the enclosing text."""
     tokens: list[Token] = []
-    for m in _TOKEN.finditer(text):
-        s, e = m.span()
-        raw = m.group()
+    append = tokens.append
+    known = _FORMS.get
+    find = text.find
+    pos = 0
+    index = first_index
+    # Only spaces and underscores lie between tokens, and no token starts with either, so
+    # each token is the first occurrence of its text after the previous one.
+    for raw in _TOKEN.findall(text):
+        s = find(raw, pos)
+        pos = e = s + len(raw)
         if len(raw) > 6 and not raw.islower():
             g = _GLUED.search(raw)
             if g is not None:
                 cut = g.end()
                 for a, b in ((s, s + cut), (s + cut, e)):
                     part = text[a:b]
-                    low, norm, st, is_word, poss, cap = _forms(part)
-                    tokens.append(Token(part, a + offset, b + offset, first_index + len(tokens),
-                                        low, norm, st, is_word, poss, cap))
+                    append(Token(part, a + offset, b + offset, index, *(known(part)
+                                                                         or _forms(part))))
+                    index += 1
                 continue
-        low, norm, st, is_word, poss, cap = _forms(raw)
-        tokens.append(Token(raw, s + offset, e + offset, first_index + len(tokens), low, norm,
-                            st, is_word, poss, cap))
+        append(Token(raw, s + offset, e + offset, index, *(known(raw) or _forms(raw))))
+        index += 1
     return tokens
