@@ -193,3 +193,78 @@ def test_gunicorn_workers_share_one_count_in_redis(tmp_path, redis_storage):
     refused = [(h, body) for status, h, body in answers if status == 429]
     assert all(1 <= int(h["Retry-After"]) <= 60 for h, _ in refused)
     assert all(body["status"] == 429 for _, body in refused)
+
+
+class ThrowawayRedis:
+    """A private redis-server on a free loopback port, its data on disk (AOF, fsync always)
+    so a SIGKILL and restart keep the counts."""
+
+    def __init__(self, root) -> None:
+        import shutil
+
+        self.binary = shutil.which("redis-server")
+        self.root = root
+        self.port = _closed_port()
+        self.proc = None
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.root)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+@pytest.fixture
+def throwaway_redis(tmp_path):
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("no redis-server binary to start a throwaway Redis")
+    server = ThrowawayRedis(tmp_path)
+    server.start()
+    yield server
+    if server.proc.poll() is None:
+        server.kill()
+
+
+def test_redis_killed_mid_run_then_back(tmp_path, throwaway_redis):
+    """Counting goes on in memory while Redis is down, and back to Redis (with the counts it
+    kept) once it answers again."""
+    import time
+
+    app = make_app(tmp_path, RATE_LIMIT=0,
+                   RATELIMIT_STORAGE=f"redis://127.0.0.1:{throwaway_redis.port}/0")
+    client = app.test_client()
+    auth = key_for(app, "limited", rate_limit=5)
+
+    def codes(n: int) -> list[int]:
+        return [client.get("/api/v1/rubrics", headers=auth).status_code for _ in range(n)]
+
+    assert codes(2) == [200, 200]  # 2 of 5 counted in Redis
+    throwaway_redis.kill()
+    assert codes(6) == [200] * 5 + [429]  # Redis gone: a fresh count in memory, still limited
+    throwaway_redis.start()  # same port, same data: Redis still holds 2
+    deadline = time.monotonic() + 15  # a dead store is tried again after 1 s, 2 s, 4 s...
+    while codes(1) == [429]:  # still counting in memory, where the key is spent
+        assert time.monotonic() < deadline, "never went back to Redis"
+        time.sleep(0.3)
+    assert codes(3) == [200, 200, 429]  # back on Redis: its 3rd to 5th, then refused
+    get_store(app).dispose()
