@@ -318,8 +318,8 @@ LABEL_MARKS = frozenset(")].:-=")
 
 def _list_labels(doc: Document) -> frozenset[int]:
     """Single letters that number the parts of an answer ("a)", "(B)", "b.", "B-") at the
-    start of a sentence or after a paragraph mark "^p": the label of part B is not a
-    mention of B."""
+    start of a sentence or after a paragraph mark "^p", and digits glued to the word before
+    them ("ribosome3"): the label of part B is not a mention of B."""
     labels = doc.cache.get("list-labels")
     if labels is None:
         found = set()
@@ -337,6 +337,11 @@ def _list_labels(doc: Document) -> frozenset[int]:
                 if (after in LABEL_MARKS or before == "(" and after == ")") and any(
                         toks[k].is_word for k in range(i + 2, s.last)):
                     found.add(i)
+        # a list number glued to the word before it ("ribosome3. tRNA…") numbers the next
+        # part: not the number three
+        found.update(i for i in range(1, len(toks)) if toks[i].start == toks[i - 1].end
+                     and len(toks[i].text) == 1 and toks[i].text.isdigit()
+                     and toks[i - 1].text[-1:].isalpha())
         labels = frozenset(found)
         doc.cache["list-labels"] = labels
     return labels

@@ -57,6 +57,9 @@ def normalise(word: str) -> tuple[str, bool]:
 _FORMS: dict[str, tuple[str, str, str, bool, bool, bool]] = {}
 # Words glued where a line break was lost: "energyActive" is "energy" + "Active".
 _GLUED = re.compile(r"[a-z]{3}(?=[A-Z][a-z]{2})")
+# A list number glued to the word before it: "ribosome3", "tRNA2", "cell3golgi" (not "CO2",
+# "G1", "1st" or "covid19").
+_GLUED_NUMBER = re.compile(r"([^\W\d_]{2,})([1-9])([^\W\d_]{3,})?")
 
 
 def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
@@ -75,6 +78,15 @@ def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
     return got
 
 
+def _number_cuts(raw: str) -> tuple[int, ...] | None:
+    """Where a word glued to a list number splits ("ribosome3" at 8, "cell3golgi" at 4, 5)."""
+    m = _GLUED_NUMBER.fullmatch(raw)
+    if m is None or (len(m.group(1)) == 2 and m.group(1).isupper()):
+        return None
+    cut = m.end(1)
+    return (cut, cut + 1) if m.group(3) else (cut,)
+
+
 def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
     """Split `text` into tokens whose spans are offsets into the enclosing text."""
     tokens: list[Token] = []
@@ -88,16 +100,22 @@ def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
     for raw in _TOKEN.findall(text):
         s = find(raw, pos)
         pos = e = s + len(raw)
+        cuts = None
         if len(raw) > 6 and not raw.islower():
             g = _GLUED.search(raw)
             if g is not None:
-                cut = g.end()
-                for a, b in ((s, s + cut), (s + cut, e)):
-                    part = text[a:b]
-                    append(Token(part, a + offset, b + offset, index, *(known(part)
-                                                                         or _forms(part))))
-                    index += 1
-                continue
+                cuts = (g.end(),)
+        if cuts is None and len(raw) > 2 and not raw.isalpha() and raw[0].isalpha():
+            cuts = _number_cuts(raw)
+        if cuts:
+            a = s
+            for b in (*(s + c for c in cuts), e):
+                part = text[a:b]
+                append(Token(part, a + offset, b + offset, index, *(known(part)
+                                                                     or _forms(part))))
+                index += 1
+                a = b
+            continue
         append(Token(raw, s + offset, e + offset, index, *(known(raw) or _forms(raw))))
         index += 1
     return tokens

@@ -115,3 +115,10 @@ def test_continues_after_a_heading_that_names_the_term():
     assert texts(cue, "Osmosis. The movement of water across the membrane.") == [
         "Osmosis. The movement of water"]
     assert texts(cue, "Cells use osmosis all the time. The water is warm.") == []
+
+
+def test_a_list_number_glued_to_a_word_is_not_the_number():
+    cue = compile_cue({"all": ["codon*", "three|3"], "within": 8})
+    assert texts(cue, "The codons are matched up on the strand3. It ends.") == []
+    assert texts(cue, "The codons are read 3 at a time.") == ["codons are read 3"]
+    assert texts(compile_cue("ribosome"), "It goes to the ribosome3. Then") == ["ribosome"]

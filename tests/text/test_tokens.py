@@ -24,3 +24,20 @@ def test_offsets_are_code_points_after_emoji():
     text = "😀 Stalin won."
     t = next(t for t in tokenize(text) if t.text == "Stalin")
     assert text[t.start:t.end] == "Stalin"
+
+
+def test_a_list_number_glued_to_a_word_is_split_off():
+    text = "It goes to the ribosome3. tRNA2 brings it3 to the ER then cell3golgi."
+    toks = tokenize(text)
+    for t in toks:
+        assert text[t.start:t.end] == t.text
+    words = [t.text for t in toks if t.is_word]
+    assert words == ["It", "goes", "to", "the", "ribosome", "3", "tRNA", "2", "brings", "it",
+                     "3", "to", "the", "ER", "then", "cell", "3", "golgi"]
+    assert next(t for t in toks if t.text == "ribosome").stem == "ribosom"
+
+
+def test_formulas_ordinals_and_names_with_digits_stay_whole():
+    words = [t.text for t in tokenize("CO2 O2 H2O G1 ER3 1st 4th 1920s covid19 B12 don't")]
+    assert words == ["CO2", "O2", "H2O", "G1", "ER3", "1st", "4th", "1920s", "covid19", "B12",
+                     "don't"]
