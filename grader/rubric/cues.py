@@ -314,12 +314,14 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
 
 
 LABEL_MARKS = frozenset(")].:-=")
+PART_WORDS = frozenset("step part stage question".split())
 
 
 def _list_labels(doc: Document) -> frozenset[int]:
     """Single letters that number the parts of an answer ("a)", "(B)", "b.", "B-") at the
-    start of a sentence or after a paragraph mark "^p", and digits glued to the word before
-    them ("ribosome3"): the label of part B is not a mention of B."""
+    start of a sentence or after a paragraph mark "^p", numbers that open a part ("Step 3:",
+    "3)") and digits glued to the word before them ("ribosome3"): the label of part B is
+    not a mention of B, nor "Step 3" a mention of three."""
     labels = doc.cache.get("list-labels")
     if labels is None:
         found = set()
@@ -337,6 +339,19 @@ def _list_labels(doc: Document) -> frozenset[int]:
                 if (after in LABEL_MARKS or before == "(" and after == ")") and any(
                         toks[k].is_word for k in range(i + 2, s.last)):
                     found.add(i)
+        # a number that opens a part ("Step 3:", "step 2", "3)", "4 -") numbers it
+        for s in doc.sentences:
+            i = s.first
+            while i < s.last and not toks[i].is_word:
+                i += 1
+            if i < s.last and toks[i].norm in PART_WORDS:
+                i += 1
+                step = True
+            else:
+                step = False
+            if (i + 1 < s.last and len(toks[i].text) == 1 and toks[i].text.isdigit()
+                    and (step or toks[i + 1].text in LABEL_MARKS)):
+                found.add(i)
         # a list number glued to the word before it ("ribosome3. tRNA…") numbers the next
         # part: not the number three
         found.update(i for i in range(1, len(toks)) if toks[i].start == toks[i - 1].end

@@ -122,3 +122,6 @@ def test_a_list_number_glued_to_a_word_is_not_the_number():
     assert texts(cue, "The codons are matched up on the strand3. It ends.") == []
     assert texts(cue, "The codons are read 3 at a time.") == ["codons are read 3"]
     assert texts(compile_cue("ribosome"), "It goes to the ribosome3. Then") == ["ribosome"]
+    assert texts(cue, "Step 3: the codons are matched up.") == []
+    assert texts(cue, "3) The codons are matched up.") == []
+    assert texts(cue, "3 codons are matched up.") == ["3 codons"]
