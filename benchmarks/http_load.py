@@ -162,8 +162,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None,
                         help="threads per worker (default: the service's GRADER_THREADS default)")
-    parser.add_argument("--worker-class", default=None, choices=["gthread", "sync"],
-                        help="default: the service's GRADER_WORKER_CLASS default")
+    parser.add_argument("--worker-class", default=None,
+                        help="gthread, sync or a worker class path (default: the service's "
+                             "GRADER_WORKER_CLASS default, the balanced gthread worker)")
     parser.add_argument("--only-grade", action="store_true", help="skip the /submissions runs")
     args = parser.parse_args()
     if not SEED.is_file():

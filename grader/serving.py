@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+# gthread taking new connections at the pace it finishes requests (grader/balanced_worker.py)
+BALANCED = "grader.balanced_worker.BalancedThreadWorker"
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
@@ -17,7 +20,7 @@ def gunicorn_settings() -> dict[str, Any]:
         "bind": [os.environ.get("GRADER_BIND", "127.0.0.1:8000")],
         "workers": _int("GRADER_WORKERS", 2),
         "threads": _int("GRADER_THREADS", 4),
-        "worker_class": os.environ.get("GRADER_WORKER_CLASS", "gthread"),
+        "worker_class": os.environ.get("GRADER_WORKER_CLASS", BALANCED),
         "timeout": _int("GRADER_TIMEOUT", 60),
         "graceful_timeout": _int("GRADER_GRACEFUL_TIMEOUT", 30),
         "keepalive": _int("GRADER_KEEPALIVE", 5),

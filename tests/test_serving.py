@@ -9,7 +9,7 @@ def test_defaults_suit_a_small_server(monkeypatch):
     s = gunicorn_settings()
     assert s["bind"] == ["127.0.0.1:8000"]
     assert s["workers"] >= 1 and s["threads"] >= 1
-    assert s["worker_class"] in ("gthread", "sync")
+    assert s["worker_class"] == "grader.balanced_worker.BalancedThreadWorker"
 
 
 def test_environment_overrides(monkeypatch):
