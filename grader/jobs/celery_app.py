@@ -2,7 +2,9 @@
 
 Tasks are acknowledged late and rejected back to the queue if their worker dies, and the
 work they do is idempotent (see work.process_item), so a killed worker loses nothing and no
-result is stored twice. Run workers with `celery -A grader.jobs worker`.
+result is stored twice. With Redis, a task taken by a worker that was SIGKILLed goes back to
+the queue once CELERY_VISIBILITY_TIMEOUT has passed, at the next sweep of any live worker
+(every CELERY_RESTORE_INTERVAL seconds). Run workers with `celery -A grader.jobs worker`.
 """
 
 from __future__ import annotations
@@ -23,17 +25,23 @@ def make_celery(app: Flask) -> Celery:
 
     celery = Celery(app.name, task_cls=FlaskTask)
     visibility = float(app.config.get("CELERY_VISIBILITY_TIMEOUT", 3600))
-    celery.conf.update(
+    # How often each worker looks for tasks a dead worker took and never acknowledged (Redis):
+    # kombu's default sweeps only every 10 s x 10 (about 100 s) after the visibility timeout.
+    restore_every = int(app.config.get("CELERY_RESTORE_INTERVAL", 10))
+    settings = dict(
         broker_url=broker_url(app),
         task_ignore_result=True,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": visibility},
+        broker_transport_options={"visibility_timeout": visibility,
+                                  "unacked_restore_interval": restore_every,
+                                  "unacked_restore_throttle": 1},
         task_default_queue=app.config.get("CELERY_QUEUE", "grader"),
-        **app.config.get("CELERY", {}),
     )
+    settings.update(app.config.get("CELERY") or {})  # GRADER_CELERY='{...}' wins
+    celery.conf.update(settings)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
