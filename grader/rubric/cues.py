@@ -105,7 +105,8 @@ class Phrase:
         for k, alt in enumerate(self.alternatives):
             w = alt[0]
             second = alt[1].stem if (len(alt) > 1 and w.entity is None and not w.prefix
-                                     and alt[1].entity is None and not alt[1].prefix) else None
+                                     and alt[1].entity is None and not alt[1].prefix
+                                     and alt[1].norm not in ARTICLES) else None
             kind = "entity" if w.entity is not None else "prefix" if w.prefix else "stem"
             key = w.entity if w.entity is not None else w.norm if w.prefix else w.stem
             plan.append((k, *self._needs[k], kind, key, second))
@@ -294,7 +295,8 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
     j = i
     for k, w in enumerate(alt):
         if k > 0:
-            while j < limit and (doc.forms[j] in ARTICLES or doc.tokens[j].text in "\"“”‘’'-"):
+            while j < limit and ((doc.forms[j] in ARTICLES and w.norm not in ARTICLES)
+                                 or doc.tokens[j].text in "\"“”‘’'-"):
                 j += 1
         if j >= limit:
             return None
@@ -457,7 +459,11 @@ def compile_phrase(text: str, entities: set[str] | None = None) -> Phrase:
         words: list[Word] = []
         parts = raw.split()
         if len(parts) > 1:
-            parts = [p for p in parts if p.lower() not in ARTICLES] or parts
+            # articles are skipped, but a closing "a" names the letter ("plastic a", "vitamin a")
+            letter = parts[-1] if parts[-1].lower() == "a" else None
+            parts = [p for p in parts[:-1 if letter else None]
+                     if p.lower() not in ARTICLES] + ([letter] if letter else [])
+            parts = parts or raw.split()
         for part in parts:
             words.extend(_compile_word(part, entities))
         if not words:

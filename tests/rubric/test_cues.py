@@ -125,3 +125,12 @@ def test_a_list_number_glued_to_a_word_is_not_the_number():
     assert texts(cue, "Step 3: the codons are matched up.") == []
     assert texts(cue, "3) The codons are matched up.") == []
     assert texts(cue, "3 codons are matched up.") == ["3 codons"]
+
+
+def test_a_closing_a_is_the_letter_and_other_articles_are_skipped():
+    cue = compile_cue("plastic a|vitamin a")
+    assert texts(cue, "Plastic A stretched least. Plastic B stretched most.") == ["Plastic A"]
+    assert texts(cue, "The plastic stretched. Plastic type B was strongest.") == []
+    assert texts(cue, "Carrots hold vitamin A.") == ["vitamin A"]
+    assert texts(compile_cue("a plastic bag"), "She used the plastic bag.") == [
+        "plastic bag"]
