@@ -1,13 +1,15 @@
 """Soak test on loopback: gunicorn + PostgreSQL (+ Celery if CELERY_BROKER_URL), mixed load.
 
-    python benchmarks/soak.py [--minutes 2] [--clients 16] [--sqlite]
+    python benchmarks/soak.py [--minutes 2] [--clients 16] [--sqlite] [--celery 2]
 
 Mixes POST /grade, POST /submissions (each with an Idempotency-Key and an external_id;
 5 % of them are sent twice, as a client retry would), POST /batches (5 essays) and the CSV
 export. Reports throughput, p50/p99 per kind, errors, the server's memory (RSS of the
 gunicorn master and workers) every 10 s, and checks at the end, in the database, that every
 accepted submission is stored exactly once with its report and that every batch finished
-with one stored submission per essay.
+with one stored submission per essay. `--celery N` runs the batches on N Celery workers
+(prefork, one process each) on the machine's Redis (127.0.0.1:6379, database 9, a private
+queue), started and stopped by the script.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -197,7 +200,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument("--celery", type=int, default=0, metavar="N",
+                        help="run batches on N Celery workers on the local Redis")
     args = parser.parse_args()
+    if args.celery:
+        os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/9"
+        os.environ["GRADER_CELERY_QUEUE"] = f"grader-soak-{uuid.uuid4().hex[:8]}"
     tmp = tempfile.TemporaryDirectory()
     schema = None if args.sqlite else pg_schema()
     if schema is None:
@@ -207,7 +215,14 @@ def main() -> None:
         url, db = schema[1], "postgresql"
     jobs = "celery" if os.environ.get("CELERY_BROKER_URL") else "in-process"
     server = Server(url, args.workers, args.threads)
+    workers = [subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "grader.jobs", "worker", "--pool", "prefork",
+         "--concurrency", "1", "--hostname", f"soak{i}@%h", "--loglevel", "WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=REPO, env=server.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True) for i in range(args.celery)]
     memory: list[tuple[float, int]] = []
+    worker_memory: list[int] = []
     try:
         seconds = args.minutes * 60
         load = Load(server.port, server.key, seconds)
@@ -217,6 +232,7 @@ def main() -> None:
             t.start()
         while any(t.is_alive() for t in threads):
             memory.append((time.monotonic() - start, rss_kb(server.proc.pid)))
+            worker_memory.extend(rss_kb(w.pid) for w in workers)
             time.sleep(min(10, max(1.0, load.stop_at - time.monotonic())))
         for t in threads:
             t.join()
@@ -226,6 +242,12 @@ def main() -> None:
         problems = check_store(url, load)
     finally:
         server.stop()
+        for w in workers:
+            w.terminate()
+            try:
+                w.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                w.kill()
         if schema is not None:
             drop_schema(schema[0])
         tmp.cleanup()
@@ -245,6 +267,9 @@ def main() -> None:
         print(f"  connection errors {load.errors['connection']}")
     print("memory (RSS of gunicorn master + workers): " + ", ".join(
         f"{t:.0f}s {kb / 1024:.0f} MB" for t, kb in memory))
+    if worker_memory:
+        print(f"Celery workers: {args.celery}, largest RSS (process and children) "
+              f"{max(worker_memory) / 1024:.0f} MB")
     print(f"accepted submissions {len(load.accepted)}, batches {len(load.batches)} "
           f"({sum(1 for s in states.values() if s == 'done')} done)")
     print("integrity: " + ("every accepted submission stored exactly once with its report; "
