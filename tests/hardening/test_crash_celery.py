@@ -69,7 +69,7 @@ def test_sigkilled_worker_mid_batch_then_a_new_worker_finishes_it_once(celery_en
     auth = {"Authorization": f"Bearer {key}"}
     client = app.test_client()
     text = ("Stalin became General Secretary in 1922 and used the post to appoint his "
-            "supporters. At Lenin's funeral he was chief mourner. ") * 20
+            "supporters. At Lenin's funeral he was chief mourner. ") * 60
     res = client.post("/api/v1/batches", headers=auth, json={
         "rubric": "stalin-rise",
         "essays": [{"text": f"{text} Essay {i}.", "essay": f"e{i}"} for i in range(N)]})
@@ -83,9 +83,12 @@ def test_sigkilled_worker_mid_batch_then_a_new_worker_finishes_it_once(celery_en
     second = None
     try:
         deadline = time.monotonic() + 60
-        while status()["done"] < 5:
+        # kill it mid-task: some essays done and one taken (unacknowledged) right now; with
+        # one task prefetched, there is a moment between an acknowledgement and the next
+        # delivery when it holds none, and a kill then would test nothing
+        while status()["done"] < 5 or not unacked(conn, queue):
             assert time.monotonic() < deadline, "the worker did not start"
-            time.sleep(0.05)
+            time.sleep(0.01)
         os.killpg(first.pid, signal.SIGKILL)  # the worker and its pool child, mid-task
         first.wait()
         killed_at = status()
