@@ -9,7 +9,10 @@ workers that finish requests at the same pace take new connections at the same p
 clients spread by load, not by luck. A connection waits in the kernel's queue meanwhile, for
 whichever worker has room first; no connection waits longer than one request of each thread.
 
-Requests on connections a worker already holds are served as before. If gunicorn's
+Requests on connections a worker already holds are served as before. A worker out of
+credit still takes a connection once GRACE seconds have passed since its last one, so
+connections that never send a request (a browser's preconnect, a load balancer's TCP check,
+which gunicorn lets wait 5 s for data) hold up nobody for longer than that. If gunicorn's
 internals ever differ from what this relies on, the worker behaves as plain gthread.
 
     gunicorn -k grader.balanced_worker.BalancedThreadWorker …   (the default in gunicorn.conf.py)
@@ -17,9 +20,12 @@ internals ever differ from what this relies on, the worker behaves as plain gthr
 
 from __future__ import annotations
 
+import time
+
 from gunicorn.workers.gthread import ThreadWorker
 
-_HOOKS = ("set_accept_enabled", "accept", "finish_request")
+GRACE = 0.05  # seconds: the longest a worker out of credit refuses new connections
+_HOOKS = ("set_accept_enabled", "accept", "finish_request", "wait_for_and_dispatch_events")
 SUPPORTED = all(callable(getattr(ThreadWorker, name, None)) for name in _HOOKS) and all(
     name in ThreadWorker.__init__.__code__.co_names for name in ("nr_conns", "_accepting"))
 
@@ -30,10 +36,14 @@ class BalancedThreadWorker(ThreadWorker):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.credit = self.cfg.threads  # new connections it may accept now
+        self.last_accept = 0.0
+
+    def may_accept(self) -> bool:
+        return self.credit > 0 or time.monotonic() - self.last_accept >= GRACE
 
     def set_accept_enabled(self, enabled: bool) -> None:
         if SUPPORTED:
-            enabled = enabled and self.credit > 0
+            enabled = enabled and self.may_accept()
         super().set_accept_enabled(enabled)
 
     def accept(self, listener) -> None:
@@ -41,8 +51,14 @@ class BalancedThreadWorker(ThreadWorker):
         super().accept(listener)
         if SUPPORTED and self.nr_conns > before:
             self.credit -= 1
-            if self.credit <= 0:
+            self.last_accept = time.monotonic()
+            if not self.may_accept():
                 super().set_accept_enabled(False)  # the run loop turns it on again
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        if SUPPORTED and not self._accepting:
+            timeout = min(timeout, GRACE)  # wake to take connections again after GRACE
+        super().wait_for_and_dispatch_events(timeout)
 
     def finish_request(self, conn, fs) -> None:
         self.credit = min(self.cfg.threads, self.credit + 1)

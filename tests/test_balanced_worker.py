@@ -94,3 +94,19 @@ def test_never_holds_more_credit_than_threads(worker):
     for _ in range(5):
         w.finish_request(conn, done)
     assert w.credit == 2
+
+
+def test_out_of_credit_it_takes_a_connection_again_after_the_grace(worker):
+    w, listener = worker
+    for _ in range(3):
+        listener.connect()
+    w.accept(listener.sock)
+    w.accept(listener.sock)
+    assert not w._accepting
+    w.set_accept_enabled(True)  # the run loop asks at once: still no
+    assert not w._accepting
+    w.last_accept -= balanced_worker.GRACE  # as if GRACE seconds had passed
+    w.set_accept_enabled(True)  # connections that never send a request block nobody for long
+    assert w._accepting
+    w.accept(listener.sock)
+    assert w.nr_conns == 3 and not w._accepting
