@@ -52,14 +52,6 @@ class Word:
         """What the essay must contain for this word to match (its stem, or '@' + entity)."""
         return "@" + self.entity if self.entity is not None else self.stem
 
-    def present(self, doc: Document) -> bool:
-        """Whether the word occurs anywhere in the document (cheap pre-check)."""
-        if self.entity is not None:
-            return self.entity in doc.by_entity
-        if self.prefix:
-            return bool(_prefix_positions(doc, self.norm))
-        return self.stem in doc.by_stem or self.norm in doc.by_form
-
     def matches(self, doc: Document, i: int) -> bool:
         if self.prefix:
             return doc.forms[i].startswith(self.norm) or doc.tokens[i].norm.startswith(self.norm)
@@ -84,32 +76,23 @@ class Phrase:
     about: frozenset[str] = frozenset()
     cancel: list[Phrase] = field(default_factory=list)
     label: str | None = None
-    _needs: list[tuple[frozenset[str], tuple[Word, ...]]] = field(default_factory=list,
-                                                                  repr=False)
-    _anchors: frozenset[str] | None = field(default=None, repr=False)
     _plan: list[tuple] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        # What each alternative needs the essay to contain: stems and entity ids (one set
-        # test per alternative), and any prefix words.
-        self._needs = [(frozenset(w.key for w in alt if not w.prefix),
-                        tuple(w.norm for w in alt if w.prefix)) for alt in self.alternatives]
-        # One required key per alternative: an essay holding none of them cannot match any
-        # alternative, so such cues are rejected by one set test. None when some
-        # alternative is made of prefix words only (no key to test).
-        anchors = [min(needs) for needs, _ in self._needs if needs]
-        self._anchors = frozenset(anchors) if len(anchors) == len(self._needs) else None
-        # Per alternative: its needs, its prefix words, how to find where it may start, and
-        # the stem the next word must have (a cheap look before the full match), if known.
+        # Per alternative: the stems and entity ids the essay must contain (one set test),
+        # its prefix words, how to find where it may start, and the stem the next word must
+        # have (a cheap look before the full match), if known.
         plan = []
         for k, alt in enumerate(self.alternatives):
             w = alt[0]
+            needs = frozenset(x.key for x in alt if not x.prefix)
+            prefixes = tuple(x.norm for x in alt if x.prefix)
             second = alt[1].stem if (len(alt) > 1 and w.entity is None and not w.prefix
                                      and alt[1].entity is None and not alt[1].prefix
                                      and alt[1].norm not in ARTICLES) else None
             kind = "entity" if w.entity is not None else "prefix" if w.prefix else "stem"
             key = w.entity if w.entity is not None else w.norm if w.prefix else w.stem
-            plan.append((k, *self._needs[k], kind, key, second))
+            plan.append((k, needs, prefixes, kind, key, second))
         self._plan = plan
 
     def words(self) -> set[str]:
@@ -124,8 +107,6 @@ class Phrase:
 
     def _find_all(self, doc: Document) -> list[Hit]:
         present = _doc_keys(doc)
-        if self._anchors is not None and self._anchors.isdisjoint(present):
-            return []
         first, last = 0, len(doc.tokens)
         hits: list[Hit] = []
         starts: list[tuple[int, int]] = []
