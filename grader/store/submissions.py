@@ -62,13 +62,16 @@ def _filtered(owner_id: int, f: Filters) -> Select:
     return q
 
 
+def _older_than(q: Select, cursor: str | None) -> Select:
+    """The rows after `cursor` in newest-first order (all of them without a cursor)."""
+    return q.where(Submission.seq < decode_cursor(cursor)) if cursor else q
+
+
 def list_submissions(
     session: Session, owner_id: int, filters: Filters, limit: int, cursor: str | None = None
 ) -> tuple[list[Submission], str | None]:
     """A page of the owner's submissions, newest first, and the cursor of the next page."""
-    q = _filtered(owner_id, filters)
-    if cursor:
-        q = q.where(Submission.seq < decode_cursor(cursor))
+    q = _older_than(_filtered(owner_id, filters), cursor)
     rows = list(session.scalars(q.order_by(Submission.seq.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -79,9 +82,7 @@ def _export_rows(owner_id: int, filters: Filters, limit: int | None,
                  cursor: str | None) -> Select:
     """The rows an export holds: all matching ones, or with `limit`/`cursor` the same rows
     as that page of the list (the newest `limit` older than the cursor)."""
-    q = _filtered(owner_id, filters)
-    if cursor:
-        q = q.where(Submission.seq < decode_cursor(cursor))
+    q = _older_than(_filtered(owner_id, filters), cursor)
     if limit is not None:
         page = q.with_only_columns(Submission.seq).order_by(Submission.seq.desc()).limit(limit)
         q = select(Submission).where(Submission.seq.in_(page.scalar_subquery()))
