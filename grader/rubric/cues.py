@@ -116,14 +116,14 @@ class Phrase:
         for k, needs, prefixes, kind, key, second in self._plan:
             if not needs <= present:
                 continue
-            if prefixes and not all(_prefix_positions(doc, norm) for norm in prefixes):
+            if prefixes and not all(doc.positions(norm, norm, True) for norm in prefixes):
                 continue
             if kind == "stem":
                 where = by_stem.get(key, ())
             elif kind == "entity":
                 where = by_entity.get(key, ())
             else:
-                where = _prefix_positions(doc, key)
+                where = doc.positions(key, key, True)
             for i in where:
                 # cheap look at the next word before the full match
                 if second is not None and (nxt[i] < 0 or stems[nxt[i]] != second):
@@ -237,17 +237,6 @@ def _next_content(doc: Document) -> list[int]:
                     following = i
         doc.cache["next-content"] = nxt
     return nxt
-
-
-def _prefix_positions(doc: Document, norm: str) -> list[int]:
-    """Token indices whose form starts with `norm`, ascending (one table per document)."""
-    table = doc.cache.get("prefix-positions")
-    if table is None:
-        table = doc.cache["prefix-positions"] = {}
-    hit = table.get(norm)
-    if hit is None:
-        hit = table[norm] = doc.positions(norm, norm, True)
-    return hit
 
 
 def _doc_keys(doc: Document) -> set[str]:
