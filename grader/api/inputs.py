@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +12,8 @@ from marshmallow import Schema, ValidationError
 from ..ingest import IngestError, UnsupportedFormat, extract_text
 from ..rubric import Rubric
 from ..store.rubrics import resolve
+from ..text.wordcount import words_over
 from .problems import ApiProblem, flatten_messages
-
-_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -92,8 +90,8 @@ def read_essay(session, owner_id: int, json_schema: Schema, form_schema: Schema)
         raise invalid([{"field": "file" if mimetype.startswith("multipart") else "text",
                         "message": "The essay is empty."}])
     limit = current_app.config["MAX_WORDS"]
-    words = sum(1 for _ in _WORD.finditer(text))
-    if words > limit:
+    words = words_over(text, limit)
+    if words is not None:
         raise invalid([{"field": "text", "message": f"The essay has {words} words; "
                                                     f"the limit is {limit}."}])
     rubric_id = values.pop("rubric")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..text.wordcount import words_over
+
 MAX_ESSAY_BYTES = 5_000_000
 MAX_WORDS = 20_000
 
@@ -45,6 +47,6 @@ def prepare_text(item: Item, max_words: int = MAX_WORDS) -> tuple[str | None, st
         return None, "empty text"
     if len(text) > MAX_ESSAY_BYTES:
         return None, f"longer than {MAX_ESSAY_BYTES // 1_000_000} MB"
-    if max_words and len(text.split()) > max_words:
+    if words_over(text, max_words) is not None:
         return None, f"longer than the limit of {max_words:,} words"
     return text, None

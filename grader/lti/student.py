@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
@@ -16,12 +15,11 @@ from ..store.models import Submission
 from ..store.overrides import final_result
 from ..store.rubrics import resolve
 from ..store.web_models import Assignment
+from ..text.wordcount import words_over
 from . import claims as c
 from .ags import send_score
 from .models import LtiAssignment, LtiGradePost, LtiLink
 from .views import bp, frame
-
-_WORD = re.compile(r"\w+")
 
 
 def _link_context(session, claims: dict[str, Any]):
@@ -79,7 +77,7 @@ def submit_essay(launch_id: str):
         return _again(launch_id, str(exc))
     if not text.strip():
         return _again(launch_id, "Paste your essay or choose a file first.")
-    if len(_WORD.findall(text)) > current_app.config["MAX_WORDS"]:
+    if words_over(text, current_app.config["MAX_WORDS"]) is not None:
         return _again(launch_id, f"Essays can have at most {current_app.config['MAX_WORDS']} "
                                  "words.")
     store = get_store()
