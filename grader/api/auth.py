@@ -35,8 +35,8 @@ def identify() -> Caller | None:
     token = _bearer()
     caller = None
     if token is not None:
-        with get_store().read() as session:
-            caller = authenticate(session, token)
+        with get_store().engine.connect() as conn:
+            caller = authenticate(conn, token)
     g.api_caller = caller
     return caller
 

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from .audit import record
@@ -74,13 +74,24 @@ def create_key(
     return row, plaintext
 
 
-def authenticate(session: Session, key: str) -> Caller | None:
-    """The Caller for a presented key, or None if it is malformed, unknown or revoked."""
+_KEYS = ApiKey.__table__
+# Core, not ORM: every API request runs this, and a plain row costs a quarter of an entity
+_BY_PREFIX = select(
+    _KEYS.c.owner_id, _KEYS.c.id, _KEYS.c.name, _KEYS.c.rate_limit, _KEYS.c.key_hash,
+    _KEYS.c.revoked_at,
+).where(_KEYS.c.prefix == bindparam("prefix"))
+
+
+def authenticate(db: Session | Connection, key: str) -> Caller | None:
+    """The Caller for a presented key, or None if it is malformed, unknown or revoked.
+
+    `db` is a session or, cheaper for a lone lookup, a connection (`engine.connect()`).
+    """
     prefix = _split(key)
     if prefix is None:
         hmac.compare_digest(hash_key(key), hash_key(key))  # same work for every failure
         return None
-    row = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    row = db.execute(_BY_PREFIX, {"prefix": prefix}).first()
     expected = row.key_hash if row is not None else "0" * 64
     if not hmac.compare_digest(expected, hash_key(key)) or row is None or row.revoked_at:
         return None

@@ -73,6 +73,9 @@ def test_keys_hash_lookup_and_revoke(engine):
         revoke_key(session, "moodle")
     with store.read() as session:
         assert authenticate(session, key) is None
+    with engine.connect() as conn:  # the API's lookup: a bare connection
+        assert authenticate(conn, key) is None
+        assert authenticate(conn, "grd_nope_x") is None and authenticate(conn, "junk") is None
 
 
 def test_a_failed_write_leaves_nothing(engine):
