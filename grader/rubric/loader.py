@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,10 @@ class RubricError(ValueError):
         return [{"field": p.place, "message": p.message} for p in self.problems]
 
 
+@cache
 def bundled_dir(kind: str) -> Path:
-    """Folder of bundled `rubrics` or `model_answers`, in a checkout or an installed wheel."""
+    """Folder of bundled `rubrics` or `model_answers`, in a checkout or an installed wheel
+    (where that is does not change while the process runs: found once)."""
     local = _REPO_ROOT / kind
     if local.is_dir() and (_REPO_ROOT / "pyproject.toml").exists():
         return local
@@ -96,7 +99,18 @@ _cache_lock = threading.Lock()
 
 def load_rubric(ref: str | Path) -> Rubric:
     """A bundled rubric by id ('stalin-rise') or a rubric file by path; compiled once, cached."""
-    path = _resolve(ref)
+    return _load_file(_resolve(ref))
+
+
+def load_bundled(rubric_id: str) -> Rubric | None:
+    """The bundled rubric `rubric_id`, or None: the id is only looked up in the bundled
+    listing, never taken as a path (what an API caller sends never reaches the filesystem)."""
+    path = bundled_rubrics().get(rubric_id)
+    return _load_file(path) if path is not None else None
+
+
+def _load_file(path: Path) -> Rubric:
+    """The compiled rubric in `path`, compiled again only when the file changes."""
     key = (str(path), path.stat().st_mtime)
     with _cache_lock:
         hit = _cache.get(key)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..rubric import Rubric, bundled_rubrics, load_rubric, parse_rubric
+from ..rubric import Rubric, bundled_rubrics, load_bundled, parse_rubric
 from .models import StoredRubric, utcnow
 
 
@@ -19,7 +19,7 @@ def is_bundled(rubric_id: str) -> bool:
 
 def bundled(rubric_id: str) -> Rubric | None:
     """A bundled rubric by id (never a path: callers' strings do not reach the filesystem)."""
-    return load_rubric(rubric_id) if is_bundled(rubric_id) else None
+    return load_bundled(rubric_id)
 
 
 @lru_cache(maxsize=256)

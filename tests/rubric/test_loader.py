@@ -123,3 +123,15 @@ def test_bundled_listing_sees_a_rubric_added_to_the_folder(tmp_path, monkeypatch
     assert set(bundled_rubrics()) == {"first", "second"}
     bundled_rubrics().clear()  # callers get a copy: the cached listing is untouched
     assert set(bundled_rubrics()) == {"first", "second"}
+
+
+def test_load_bundled_takes_ids_never_paths(tmp_path, monkeypatch):
+    from grader.rubric import load_bundled
+
+    assert load_bundled("stalin-rise") is load_rubric("stalin-rise")  # compiled once, shared
+    assert load_bundled("no-such-rubric") is None
+    # a path to a real rubric file is not a bundled id
+    assert load_bundled(str(bundled_rubrics()["stalin-rise"])) is None
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ww1-causes").write_text("not a rubric")  # a file named like an id
+    assert load_bundled("ww1-causes").id == "ww1-causes"
