@@ -80,6 +80,11 @@ def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
     return got
 
 
+def make_token(text: str, start: int, index: int) -> Token:
+    """One word or mark `text` starting at `start` of the enclosing text."""
+    return Token(text, start, start + len(text), index, *(_FORMS.get(text) or _forms(text)))
+
+
 def _number_cuts(raw: str) -> tuple[int, ...] | None:
     """Where a word glued to a list number splits ("ribosome3" at 8, "cell3golgi" at 4, 5)."""
     m = _GLUED_NUMBER.fullmatch(raw)
