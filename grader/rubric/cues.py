@@ -4,8 +4,9 @@ A cue is written by a teacher as a string or a small mapping:
 
 - ``"chief mourner|pallbearer|laid to rest"``: alternatives, each a phrase of words;
   words match by stem (``organised`` matches ``organising``); ``word*`` matches a prefix;
-  ``@trotsky`` matches any alias or misspelling of a lexicon entry. Articles in the essay
-  are skipped inside a phrase.
+  ``@trotsky`` matches any alias or misspelling of a lexicon entry; ``^`` opening an
+  alternative matches the start of a sentence or list item ("^ goes": "2) goes to…").
+  Articles in the essay are skipped inside a phrase.
 - ``{all: ["@lenin", "letter|note|wish"], within: 8}``: every part in one sentence
   (or within N tokens of each other); with ``ordered: true`` the parts must come in the
   order written ("tRNA brings the amino acid", not "the amino acid brings the tRNA");
