@@ -4,8 +4,9 @@ A cue is written by a teacher as a string or a small mapping:
 
 - ``"chief mourner|pallbearer|laid to rest"``: alternatives, each a phrase of words;
   words match by stem (``organised`` matches ``organising``); ``word*`` matches a prefix;
-  ``@trotsky`` matches any alias or misspelling of a lexicon entry. Articles in the essay
-  are skipped inside a phrase.
+  ``@trotsky`` matches any alias or misspelling of a lexicon entry; ``^`` opening an
+  alternative matches the start of a sentence or list item ("^ goes": "2) goes to…").
+  Articles in the essay are skipped inside a phrase.
 - ``{all: ["@lenin", "letter|note|wish"], within: 8}``: every part in one sentence
   (or within N tokens of each other); with ``ordered: true`` the parts must come in the
   order written ("tRNA brings the amino acid", not "the amino acid brings the tRNA");
@@ -34,6 +35,7 @@ from ..text.tokens import normalise, stem, tokenize
 MAX_ALTERNATIVES = 200
 MAX_PHRASE_WORDS = 12
 MAX_RUBRIC_ALTERNATIVES = 5_000  # in all cues of a rubric: bounds grading time (bundled: 425)
+START = "^"  # a cue word: the start of a sentence or list item
 
 
 class CueError(ValueError):
@@ -51,6 +53,11 @@ class Word:
     def key(self) -> str:
         """What the essay must contain for this word to match (its stem, or '@' + entity)."""
         return "@" + self.entity if self.entity is not None else self.stem
+
+    @property
+    def start(self) -> bool:
+        """The start of a sentence or list item ("^"), matched without taking a word."""
+        return self.norm == START
 
     def matches(self, doc: Document, i: int) -> bool:
         if self.prefix:
@@ -85,12 +92,14 @@ class Phrase:
         plan = []
         for k, alt in enumerate(self.alternatives):
             w = alt[0]
-            needs = frozenset(x.key for x in alt if not x.prefix)
+            needs = frozenset(x.key for x in alt if not x.prefix and not x.start)
             prefixes = tuple(x.norm for x in alt if x.prefix)
             second = alt[1].stem if (len(alt) > 1 and w.entity is None and not w.prefix
-                                     and alt[1].entity is None and not alt[1].prefix
+                                     and not w.start and alt[1].entity is None
+                                     and not alt[1].prefix
                                      and alt[1].norm not in ARTICLES) else None
-            kind = "entity" if w.entity is not None else "prefix" if w.prefix else "stem"
+            kind = ("entity" if w.entity is not None else "prefix" if w.prefix
+                    else "start" if w.start else "stem")
             key = w.entity if w.entity is not None else w.norm if w.prefix else w.stem
             plan.append((k, needs, prefixes, kind, key, second))
         self._plan = plan
@@ -122,6 +131,8 @@ class Phrase:
                 where = by_stem.get(key, ())
             elif kind == "entity":
                 where = by_entity.get(key, ())
+            elif kind == "start":
+                where = sorted(_item_starts(doc))
             else:
                 where = doc.positions(key, key, True)
             for i in where:
@@ -268,6 +279,10 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
             while j < limit and ((doc.forms[j] in ARTICLES and w.norm not in ARTICLES)
                                  or doc.tokens[j].text in "\"“”‘’'-"):
                 j += 1
+        if w.start:
+            if j not in _item_starts(doc):
+                return None
+            continue
         if j >= limit:
             return None
         if w.entity is not None:
@@ -287,6 +302,7 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
 
 LABEL_MARKS = frozenset(")].:-=")
 PART_WORDS = frozenset("step part stage question".split())
+ITEM_MARKS = frozenset(";:-)•.!?")  # marks that open a list item inside a sentence
 
 
 def _list_labels(doc: Document) -> frozenset[int]:
@@ -332,6 +348,30 @@ def _list_labels(doc: Document) -> frozenset[int]:
         labels = frozenset(found)
         doc.cache["list-labels"] = labels
     return labels
+
+
+def _item_starts(doc: Document) -> frozenset[int]:
+    """The first word of each sentence and of each list item after a label ("2) goes to the
+    ribosome", "Step 3: travels…", "ribosome3.goes"), where the cue word "^" matches: a
+    step listed without its subject ("Goes to the ribosome") is about the question's."""
+    starts = doc.cache.get("item-starts")
+    if starts is None:
+        labels = _list_labels(doc)
+        toks = doc.tokens
+        found = set()
+        for s in doc.sentences:
+            begin = [s.first] + [i + 1 for i in range(s.first, s.last) if i in labels
+                                 or toks[i].text in ITEM_MARKS]
+            for i in begin:
+                while i < s.last and (not toks[i].is_word or i in labels
+                                      or toks[i].norm in PART_WORDS and i + 1 < s.last
+                                      and (i + 1) in labels):
+                    i += 1
+                if i < s.last:
+                    found.add(i)
+        starts = frozenset(found)
+        doc.cache["item-starts"] = starts
+    return starts
 
 
 def _owner(doc: Document, first: int, last: int) -> str | None:
@@ -436,6 +476,8 @@ def compile_phrase(text: str, entities: set[str] | None = None) -> Phrase:
             parts = parts or raw.split()
         for part in parts:
             words.extend(_compile_word(part, entities))
+        if any(w.start for w in words[1:]):
+            raise CueError(f"'^' (the start of a sentence) may only open an alternative: {raw!r}")
         if not words:
             raise CueError(f"alternative {raw!r} has no words")
         if len(words) > MAX_PHRASE_WORDS:
@@ -447,6 +489,8 @@ def compile_phrase(text: str, entities: set[str] | None = None) -> Phrase:
 
 
 def _compile_word(part: str, entities: set[str] | None) -> list[Word]:
+    if part == START:
+        return [Word(START, START)]
     if part.startswith("@"):
         name = part[1:]
         if not name:

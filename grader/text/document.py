@@ -9,7 +9,7 @@ from .dates import YearMention, find_years
 from .lexicon import ARTICLES, Lexicon
 from .scopes import clause_ids, scope_flags
 from .sentences import paragraph_spans, sentence_spans
-from .tokens import Token, stem, tokenize
+from .tokens import Token, make_token, stem, tokenize
 
 PRONOUNS = frozenset("he him his she her they them their".split())
 FIRST_PERSON = frozenset("i we my our me us".split())
@@ -119,7 +119,10 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
         paragraphs.append(Span(ps, pe))
         for ss, se in sentence_spans(text, ps, pe):
             first = len(tokens)
-            tokens.extend(tokenize(text[ss:se], ss, first))
+            found = tokenize(text[ss:se], ss, first)
+            if lexicon is not None:
+                found = _split_glued(found, lexicon, first)
+            tokens.extend(found)
             if len(tokens) == first:
                 continue
             sentences.append(Sentence(len(sentences), ss, se, p_index, first, len(tokens)))
@@ -163,6 +166,24 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc
+
+
+def _split_glued(tokens: list[Token], lexicon: Lexicon, first: int) -> list[Token]:
+    """Lower-case words glued to a rubric word by a lost space ("nucleustravels") as two
+    tokens, re-numbered from `first`."""
+    out: list[Token] = []
+    for t in tokens:
+        cut = (lexicon.glued_cut(t.norm) if t.is_word and len(t.text) >= 7
+               and (t.text[1:].islower() or t.text.isupper()) and t.text.isalpha() else None)
+        if cut is None:
+            out.append(t)
+        else:
+            out.append(make_token(t.text[:cut], t.start, 0))
+            out.append(make_token(t.text[cut:], t.start + cut, 0))
+    if len(out) != len(tokens):
+        for k, t in enumerate(out):
+            t.index = first + k
+    return out
 
 
 def _find_mentions(doc: Document, lexicon: Lexicon) -> None:

@@ -67,6 +67,7 @@ class Lexicon:
     _key_word: dict[str, str] = field(default_factory=dict)
     _cache: dict[str, str | None] = field(default_factory=dict)
     _fixes: dict[str, tuple] = field(default_factory=dict)
+    _glued: dict[str, int | None] = field(default_factory=dict)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
@@ -139,6 +140,30 @@ class Lexicon:
         if len(self._cache) < 100_000:
             self._cache[norm] = result
         return result
+
+
+    def glued_cut(self, norm: str) -> int | None:
+        """Where a lower-case word that is no word at all splits into a rubric word (a name's
+        word or a cue word, 3 letters at least) and a common English word or another rubric
+        word, a space having been lost: "nucleustravels" at 7, "ribosomedrops" at 8; None
+        for an English word, a rubric word or a misspelling of one."""
+        if norm in self._glued:
+            return self._glued[norm]
+        cut = None
+        if (len(norm) >= 7 and norm.isalpha() and norm not in self.vocabulary
+                and not english.is_known(norm) and self.correct(norm) is None):
+            for k in range(2, len(norm) - 1):
+                a, b = norm[:k], norm[k:]
+                ra, rb = self._rubric_word(a), self._rubric_word(b)
+                if (ra and (rb or english.is_common(b))) or (rb and english.is_common(a)):
+                    cut = k
+                    break
+        if len(self._glued) < 100_000:
+            self._glued[norm] = cut
+        return cut
+
+    def _rubric_word(self, w: str) -> bool:
+        return len(w) >= 3 and (w in self.protected or w in self.vocabulary)
 
 
 def _closest_in(word: str, choices: list[str]) -> str | None:

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 
+from . import english as _english
+
 # Words (letters/digits with inner apostrophes or hyphens) or single punctuation marks.
 _WORD = r"[^\W_]+(?:['’-][^\W_]+)*"
 _TOKEN = re.compile(_WORD + r"|[^\w\s]")
@@ -78,6 +80,11 @@ def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
     return got
 
 
+def make_token(text: str, start: int, index: int) -> Token:
+    """One word or mark `text` starting at `start` of the enclosing text."""
+    return Token(text, start, start + len(text), index, *(_FORMS.get(text) or _forms(text)))
+
+
 def _number_cuts(raw: str) -> tuple[int, ...] | None:
     """Where a word glued to a list number splits ("ribosome3" at 8, "cell3golgi" at 4, 5)."""
     m = _GLUED_NUMBER.fullmatch(raw)
@@ -85,6 +92,49 @@ def _number_cuts(raw: str) -> tuple[int, ...] | None:
         return None
     cut = m.end(1)
     return (cut, cut + 1) if m.group(3) else (cut,)
+
+
+_CASE_RUN = re.compile(r"[A-Z]+|[a-z]+")
+
+
+@lru_cache(maxsize=20_000)
+def _case_cuts(raw: str) -> tuple[int, ...]:
+    """Where a word glued to an acronym splits, the change of case marking the lost space:
+    "nucleustRNA" (nucleus + tRNA), "itmRNA", "ribosomalRNA", "mRNAtRNA", "tRNAThen",
+    "tRNAand". A word split off after an acronym must be a common English word, so "ATPase",
+    "DNAse" and "mRNAs" stay whole; a lower-case letter just before the capitals goes with
+    them ("tRNA") when the word left before it is English ("nucleus", not "nucleust")."""
+    runs = [(m.start(), m.group()) for m in _CASE_RUN.finditer(raw)]
+    cuts: list[int] = []
+    for k in range(1, len(runs)):
+        at, run = runs[k]
+        prev = runs[k - 1][1]
+        nxt = runs[k + 1][1] if k + 1 < len(runs) else ""
+        cut = None
+        if run.isupper() and len(run) >= 2:  # an acronym after lower-case letters
+            if len(prev) == 1:
+                if k >= 2 and len(runs[k - 2][1]) >= 2:
+                    cut = at - 1  # "mRNA" + "tRNA"
+            else:
+                start = runs[k - 2][0] if k >= 2 and len(runs[k - 2][1]) == 1 else at - len(prev)
+                left = raw[start:at].lower()  # "nucleust", "Ribosomal"
+                shorter = left[:-1]
+                if (len(shorter) >= 2 and _english.is_known(shorter)
+                        and (not _english.is_known(left)
+                             or _english.frequency(shorter) > _english.frequency(left))):
+                    cut = at - 1  # "nucleus" + "tRNA", "it" + "mRNA", "the" + "mRNA"
+                elif len(left) >= 3:
+                    cut = at  # "ribosomal" + "RNA"
+        elif run.islower() and prev.isupper() and len(prev) >= 2 and len(run) >= 2:
+            capitalised = prev[-1] + run
+            words = (run, run[:-1]) if len(nxt) >= 2 else (run,)  # "DNAnucleustRNA"
+            if len(prev) >= 3 and _english.is_common(capitalised.lower()):
+                cut = at - 1  # "tRNA" + "Then"
+            elif any(len(w) >= 3 and _english.is_common(w) for w in words):
+                cut = at  # "tRNA" + "and", "DNA" + "nucleus"
+        if cut is not None and cut > 0 and (not cuts or cut > cuts[-1]):
+            cuts.append(cut)
+    return tuple(cuts)
 
 
 def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
@@ -105,6 +155,10 @@ def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
             g = _GLUED.search(raw)
             if g is not None:
                 cuts = (g.end(),)
+        if len(raw) > 4 and not raw[1:].islower() and not raw.isupper() and raw.isalpha():
+            more = _case_cuts(raw)
+            if more:
+                cuts = tuple(sorted({*(cuts or ()), *more}))
         if cuts is None and len(raw) > 2 and not raw.isalpha() and raw[0].isalpha():
             cuts = _number_cuts(raw)
         if cuts:

@@ -134,3 +134,25 @@ def test_a_closing_a_is_the_letter_and_other_articles_are_skipped():
     assert texts(cue, "Carrots hold vitamin A.") == ["vitamin A"]
     assert texts(compile_cue("a plastic bag"), "She used the plastic bag.") == [
         "plastic bag"]
+
+
+def test_a_caret_matches_the_start_of_a_sentence_or_list_item():
+    lexicon = Lexicon()
+    lexicon.add(make_entity("ribosome", "term", "ribosome", ["ribosomes"]))
+    lexicon.freeze()
+    cue = compile_cue({"all": ["^ goes|^ travels", "@ribosome"], "within": 8, "ordered": True},
+                      {"ribosome"})
+    assert texts(cue, "Goes to the ribosome.", lexicon) == ["Goes to the ribosome"]
+    assert texts(cue, "1) leaves the cell 2) travels to a ribosome", lexicon) == [
+        "travels to a ribosome"]
+    assert texts(cue, "Step 2: goes to the ribosome.", lexicon) == ["goes to the ribosome"]
+    assert texts(cue, "Leaves the nucleus - goes to the ribosomes.", lexicon) == [
+        "goes to the ribosomes"]
+    # not where the step has its own subject
+    assert texts(cue, "The tRNA goes to the ribosome.", lexicon) == []
+    assert texts(cue, "Then it goes to the ribosome.", lexicon) == []
+
+
+def test_a_caret_may_only_open_an_alternative():
+    with pytest.raises(CueError):
+        compile_cue("goes ^ there")

@@ -77,3 +77,34 @@ def test_possessive_without_apostrophe_is_a_possessive_mention():
     doc = build_document("Socialism in one country was Trotskys idea.", lexicon())
     m = next(m for m in doc.mentions if m.entity == "trotsky")
     assert m.possessive and m.fuzzy
+
+
+def cell_lexicon() -> Lexicon:
+    lx = Lexicon()
+    lx.add(make_entity("ribosome", "term", "ribosome", ["ribosomes"]))
+    lx.add(make_entity("mrna", "term", "mRNA", ["messenger RNA"]))
+    lx.add_words(["nucleus", "travel", "membrane"])
+    lx.freeze()
+    return lx
+
+
+def test_a_word_glued_to_a_rubric_word_is_read_as_two():
+    text = "The mRNA leaves the nucleustravels to the ribosomesnext. ENERGYMEMBRANE too."
+    doc = build_document(text, cell_lexicon())
+    words = [t.text for t in doc.tokens if t.is_word]
+    assert words == ["The", "mRNA", "leaves", "the", "nucleus", "travels", "to", "the",
+                     "ribosomes", "next", "ENERGY", "MEMBRANE", "too"]
+    for k, t in enumerate(doc.tokens):
+        assert t.index == k and text[t.start:t.end] == t.text
+    assert "ribosome" in doc.by_entity
+
+
+def test_english_words_misspellings_and_unrelated_glue_stay_whole():
+    lx = cell_lexicon()
+    text = "Nucleuses travelled; the ribosomse membranes. The cat sat onthemat quietly."
+    doc = build_document(text, lx)
+    words = [t.text for t in doc.tokens if t.is_word]
+    assert words == ["Nucleuses", "travelled", "the", "ribosomse", "membranes", "The", "cat",
+                     "sat", "onthemat", "quietly"]
+    assert lx.glued_cut("nucleustravels") == 7
+    assert lx.glued_cut("ribosomse") is None  # a misspelling of a rubric word

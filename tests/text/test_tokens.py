@@ -41,3 +41,20 @@ def test_formulas_ordinals_and_names_with_digits_stay_whole():
     words = [t.text for t in tokenize("CO2 O2 H2O G1 ER3 1st 4th 1920s covid19 B12 don't")]
     assert words == ["CO2", "O2", "H2O", "G1", "ER3", "1st", "4th", "1920s", "covid19", "B12",
                      "don't"]
+
+
+def test_a_word_glued_to_an_acronym_is_split_where_the_case_changes():
+    text = ("It leaves the nucleustRNA then comes.ItmRNA goes to a ribosomalRNA unit, "
+            "then the mRNAtRNA pair forms and DNAThen tRNAand more.")
+    toks = tokenize(text)
+    for t in toks:
+        assert text[t.start:t.end] == t.text
+    words = [t.text for t in toks if t.is_word]
+    assert words == ["It", "leaves", "the", "nucleus", "tRNA", "then", "comes", "It", "mRNA",
+                     "goes", "to", "a", "ribosomal", "RNA", "unit", "then", "the", "mRNA",
+                     "tRNA", "pair", "forms", "and", "DNA", "Then", "tRNA", "and", "more"]
+
+
+def test_acronyms_with_endings_and_mixed_case_names_stay_whole():
+    text = "ATPase DNAse mRNAs RNAs NaCl iPhone eBay McDonald PhD DiCaprio mRNA tRNA"
+    assert [t.text for t in tokenize(text)] == text.split()
