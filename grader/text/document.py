@@ -126,31 +126,50 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
             bounds.append((first, len(tokens)))
     sentence_of = [0] * len(tokens)
     for s in sentences:
-        for i in range(s.first, s.last):
-            sentence_of[i] = s.index
+        sentence_of[s.first:s.last] = [s.index] * (s.last - s.first)
 
-    forms, stems, corrected = [], [], []
-    fixes = lexicon.corrections() if lexicon is not None else {}
+    # Group the words by normal form first: a word's form, stem and correction are functions
+    # of its normal form, so each distinct word is looked at once, not once per occurrence.
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(tokens):
+        if t.is_word:
+            at = where.get(t.norm)
+            if at is None:
+                where[t.norm] = [i]
+            else:
+                at.append(i)
+    forms = [t.norm for t in tokens]
+    stems = [t.stem for t in tokens]
+    corrected = [False] * len(tokens)
     by_stem: dict[str, list[int]] = {}
     by_form: dict[str, list[int]] = {}
-    for i, t in enumerate(tokens):
-        norm = t.norm
-        form, st, fixed = norm, t.stem, False
-        if t.is_word:
-            if lexicon is not None and norm.isalpha():
-                fix = fixes.get(norm)
-                if fix is None:
-                    c = lexicon.correct(norm)
-                    fix = (c, stem(c)) if c is not None else ()
-                    fixes[norm] = fix
-                if fix:
-                    form, st, fixed = fix[0], fix[1], True
-                    by_form.setdefault(norm, []).append(i)
-            by_stem.setdefault(st, []).append(i)
-            by_form.setdefault(form, []).append(i)
-        forms.append(form)
-        stems.append(st)
-        corrected.append(fixed)
+    merged: set[str] = set()
+    merged_forms: set[str] = set()
+    fixes = lexicon.corrections() if lexicon is not None else {}
+    for norm, at in where.items():
+        st = stems[at[0]]
+        if lexicon is not None and norm.isalpha():
+            fix = fixes.get(norm)
+            if fix is None:
+                c = lexicon.correct(norm)
+                fix = (c, stem(c)) if c is not None else ()
+                fixes[norm] = fix
+            if fix:
+                form, st = fix
+                for i in at:
+                    forms[i] = form
+                    stems[i] = st
+                    corrected[i] = True
+                _extend(by_form, norm, at, merged_forms)
+                _extend(by_form, form, at, merged_forms)
+                _extend(by_stem, st, at, merged)
+                continue
+        _extend(by_stem, st, at, merged)
+        _extend(by_form, norm, at, merged_forms)
+    for key in merged:
+        by_stem[key].sort()
+    for key in merged_forms:
+        by_form[key].sort()
 
     clauses = clause_ids(tokens, bounds)
     negated, reported, modal = scope_flags(tokens, clauses, bounds)
@@ -163,6 +182,16 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc
+
+
+def _extend(index: dict[str, list[int]], key: str, at: list[int], merged: set[str]) -> None:
+    """Add ascending positions under `key`; keys given positions twice are noted for a sort."""
+    got = index.get(key)
+    if got is None:
+        index[key] = at[:]
+    else:
+        got.extend(at)
+        merged.add(key)
 
 
 def _find_mentions(doc: Document, lexicon: Lexicon) -> None:
