@@ -80,8 +80,9 @@ class Phrase:
 
     def __post_init__(self) -> None:
         # Per alternative: the stems and entity ids the essay must contain (one set test),
-        # its prefix words, how to find where it may start, and the stem the next word must
-        # have (a cheap look before the full match), if known.
+        # its prefix words, how to find where it may start, the stem the next word must
+        # have (a cheap look before the full match), if known, and whether it is one word
+        # (then a start is a match, but for a one-letter word that labels a list item).
         plan = []
         for k, alt in enumerate(self.alternatives):
             w = alt[0]
@@ -92,7 +93,9 @@ class Phrase:
                                      and alt[1].norm not in ARTICLES) else None
             kind = "entity" if w.entity is not None else "prefix" if w.prefix else "stem"
             key = w.entity if w.entity is not None else w.norm if w.prefix else w.stem
-            plan.append((k, needs, prefixes, kind, key, second))
+            single = len(alt) == 1
+            letter = single and w.entity is None and len(w.norm) == 1
+            plan.append((k, needs, prefixes, kind, key, second, single, letter))
         self._plan = plan
 
     def words(self) -> set[str]:
@@ -107,13 +110,13 @@ class Phrase:
 
     def _find_all(self, doc: Document) -> list[Hit]:
         present = _doc_keys(doc)
-        first, last = 0, len(doc.tokens)
         hits: list[Hit] = []
-        starts: list[tuple[int, int]] = []
+        # (start, alternative, end): end 0 while the alternative still has to be matched
+        starts: list[tuple[int, int, int]] = []
         stems = doc.stems
         nxt = _next_content(doc)
-        by_stem, by_entity = doc.by_stem, doc.by_entity
-        for k, needs, prefixes, kind, key, second in self._plan:
+        by_stem, by_entity, mentions_at = doc.by_stem, doc.by_entity, doc.mentions_at
+        for k, needs, prefixes, kind, key, second, single, letter in self._plan:
             if not needs <= present:
                 continue
             if prefixes and not all(doc.positions(norm, norm, True) for norm in prefixes):
@@ -124,24 +127,37 @@ class Phrase:
                 where = by_entity.get(key, ())
             else:
                 where = doc.positions(key, key, True)
-            for i in where:
+            if single:
+                # a lone word matches wherever it starts (the index holds only words)
+                if kind == "entity":
+                    starts.extend((i, k, _mention_at(mentions_at[i], key).last) for i in where)
+                elif letter:
+                    labels = _list_labels(doc)
+                    starts.extend((i, k, i + 1) for i in where if i not in labels)
+                else:
+                    starts.extend((i, k, i + 1) for i in where)
+            elif second is None:
+                starts.extend((i, k, 0) for i in where)
+            else:
                 # cheap look at the next word before the full match
-                if second is not None and (nxt[i] < 0 or stems[nxt[i]] != second):
-                    continue
-                starts.append((i, k))
+                starts.extend((i, k, 0) for i in where if nxt[i] >= 0 and stems[nxt[i]] == second)
         if not starts:
             return hits
         starts.sort()
-        taken = first
+        taken = 0
         sentence_of, sentences = doc.sentence_of, doc.sentences
-        for i, k in starts:
+        alternatives, about, label = self.alternatives, self.about, self.label
+        for i, k, end in starts:
             if i < taken:
                 continue
-            limit = min(last, sentences[sentence_of[i]].last)
-            end = _match_sequence(doc, i, limit, self.alternatives[k])
-            if end is not None and self._attributed_ok(doc, i, end):
-                hits.append(Hit(sentence_of[i], i, end, self.label))
-                taken = end
+            if not end:
+                end = _match_sequence(doc, i, sentences[sentence_of[i]].last, alternatives[k])
+                if end is None:
+                    continue
+            if about and not self._attributed_ok(doc, i, end):
+                continue
+            hits.append(Hit(sentence_of[i], i, end, label))
+            taken = end
         if self.cancel and hits:
             hits = [h for h in hits if not self._cancelled(doc, h.sentence)]
         return hits
@@ -237,6 +253,10 @@ def _next_content(doc: Document) -> list[int]:
                     following = i
         doc.cache["next-content"] = nxt
     return nxt
+
+
+def _mention_at(mentions: list, entity: str):
+    return next(m for m in mentions if m.entity == entity)
 
 
 def _doc_keys(doc: Document) -> set[str]:
