@@ -69,6 +69,8 @@ class Document:
     by_stem: dict[str, list[int]] = field(default_factory=dict)
     by_form: dict[str, list[int]] = field(default_factory=dict)
     by_entity: dict[str, list[int]] = field(default_factory=dict)
+    # word tokens by normal form (as written, before any correction), ascending
+    by_norm: dict[str, list[int]] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)
 
     def positions(self, norm: str, stem_: str, prefix: bool = False,
@@ -130,12 +132,12 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
 
     # Group the words by normal form first: a word's form, stem and correction are functions
     # of its normal form, so each distinct word is looked at once, not once per occurrence.
-    where: dict[str, list[int]] = {}
+    by_norm: dict[str, list[int]] = {}
     for i, t in enumerate(tokens):
         if t.is_word:
-            at = where.get(t.norm)
+            at = by_norm.get(t.norm)
             if at is None:
-                where[t.norm] = [i]
+                by_norm[t.norm] = [i]
             else:
                 at.append(i)
     forms = [t.norm for t in tokens]
@@ -146,7 +148,7 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     merged: set[str] = set()
     merged_forms: set[str] = set()
     fixes = lexicon.corrections() if lexicon is not None else {}
-    for norm, at in where.items():
+    for norm, at in by_norm.items():
         st = stems[at[0]]
         if lexicon is not None and norm.isalpha():
             fix = fixes.get(norm)
@@ -178,7 +180,7 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
         years.extend(find_years(tokens[s.first:s.last]))
     doc = Document(text, paragraphs, sentences, tokens, forms, stems, corrected, clauses,
                    negated, reported, modal, sentence_of, years, [], by_stem=by_stem,
-                   by_form=by_form)
+                   by_form=by_form, by_norm=by_norm)
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc
