@@ -76,27 +76,31 @@ class Phrase:
     about: frozenset[str] = frozenset()
     cancel: list[Phrase] = field(default_factory=list)
     label: str | None = None
-    _plan: list[tuple] = field(default_factory=list, repr=False)
+    _groups: list[tuple] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        # Per alternative: the stems and entity ids the essay must contain (one set test),
-        # its prefix words, how to find where it may start, the stem the next word must
-        # have (a cheap look before the full match), if known, and whether it is one word
-        # (then a start is a match, but for a one-letter word that labels a list item).
-        plan = []
+        # The alternatives grouped by their first word (a stem, a prefix or an entity), so
+        # that the essay's places of each first word are looked at once. Per alternative: the
+        # stems and entity ids the essay must contain (one set test) and its prefix words.
+        # A lone word's start is its match (but for a one-letter word that labels a list
+        # item); a longer alternative whose second word is a plain word is grouped under that
+        # word's stem, for a cheap look at the word after the first before the full match.
+        groups: dict[tuple[str, str], tuple[list, list, dict]] = {}
         for k, alt in enumerate(self.alternatives):
             w = alt[0]
             needs = frozenset(x.key for x in alt if not x.prefix)
             prefixes = tuple(x.norm for x in alt if x.prefix)
-            second = alt[1].stem if (len(alt) > 1 and w.entity is None and not w.prefix
-                                     and alt[1].entity is None and not alt[1].prefix
-                                     and alt[1].norm not in ARTICLES) else None
             kind = "entity" if w.entity is not None else "prefix" if w.prefix else "stem"
             key = w.entity if w.entity is not None else w.norm if w.prefix else w.stem
-            single = len(alt) == 1
-            letter = single and w.entity is None and len(w.norm) == 1
-            plan.append((k, needs, prefixes, kind, key, second, single, letter))
-        self._plan = plan
+            singles, plain, by_second = groups.setdefault((kind, key), ([], [], {}))
+            if len(alt) == 1:
+                singles.append((k, needs, prefixes, w.entity is None and len(w.norm) == 1))
+            elif (alt[1].entity is None and not alt[1].prefix
+                  and alt[1].norm not in ARTICLES):
+                by_second.setdefault(alt[1].stem, []).append((k, needs, prefixes))
+            else:
+                plain.append((k, needs, prefixes))
+        self._groups = [(kind, key, *parts) for (kind, key), parts in groups.items()]
 
     def words(self) -> set[str]:
         return {w.norm for alt in self.alternatives for w in alt if w.entity is None}
@@ -114,33 +118,51 @@ class Phrase:
         # (start, alternative, end): end 0 while the alternative still has to be matched
         starts: list[tuple[int, int, int]] = []
         stems = doc.stems
-        nxt = _next_content(doc)
         by_stem, by_entity, mentions_at = doc.by_stem, doc.by_entity, doc.mentions_at
-        for k, needs, prefixes, kind, key, second, single, letter in self._plan:
-            if not needs <= present:
-                continue
-            if prefixes and not all(doc.positions(norm, norm, True) for norm in prefixes):
-                continue
+
+        def alive(needs: frozenset[str], prefixes: tuple[str, ...]) -> bool:
+            return needs <= present and (not prefixes or all(
+                doc.positions(norm, norm, True) for norm in prefixes))
+
+        for kind, key, singles, plain, by_second in self._groups:
             if kind == "stem":
-                where = by_stem.get(key, ())
+                where = by_stem.get(key)
             elif kind == "entity":
-                where = by_entity.get(key, ())
+                where = by_entity.get(key)
             else:
                 where = doc.positions(key, key, True)
-            if single:
+            if not where:
+                continue
+            for k, needs, prefixes, letter in singles:
+                if not alive(needs, prefixes):
+                    continue
                 # a lone word matches wherever it starts (the index holds only words)
                 if kind == "entity":
-                    starts.extend((i, k, _mention_at(mentions_at[i], key).last) for i in where)
+                    starts.extend((i, k, _mention_end(mentions_at[i], key)) for i in where)
                 elif letter:
                     labels = _list_labels(doc)
                     starts.extend((i, k, i + 1) for i in where if i not in labels)
                 else:
                     starts.extend((i, k, i + 1) for i in where)
-            elif second is None:
-                starts.extend((i, k, 0) for i in where)
-            else:
-                # cheap look at the next word before the full match
-                starts.extend((i, k, 0) for i in where if nxt[i] >= 0 and stems[nxt[i]] == second)
+            for k, needs, prefixes in plain:
+                if alive(needs, prefixes):
+                    starts.extend((i, k, 0) for i in where)
+            if by_second:
+                live = {}
+                for second, entries in by_second.items():
+                    ks = [k for k, needs, prefixes in entries if alive(needs, prefixes)]
+                    if ks:
+                        live[second] = ks
+                if not live:
+                    continue
+                # cheap look at the word after the first (articles and quotes skipped)
+                nxt = _next_content(doc)
+                for i in where:
+                    j = nxt[_mention_end(mentions_at[i], key) - 1 if kind == "entity" else i]
+                    if j >= 0:
+                        ks = live.get(stems[j])
+                        if ks:
+                            starts.extend((i, k, 0) for k in ks)
         if not starts:
             return hits
         starts.sort()
@@ -255,8 +277,12 @@ def _next_content(doc: Document) -> list[int]:
     return nxt
 
 
-def _mention_at(mentions: list, entity: str):
-    return next(m for m in mentions if m.entity == entity)
+def _mention_end(mentions: list, entity: str) -> int:
+    """Where the mention of `entity` among those starting at one token ends."""
+    for m in mentions:
+        if m.entity == entity:
+            return m.last
+    raise LookupError(entity)
 
 
 def _doc_keys(doc: Document) -> set[str]:
