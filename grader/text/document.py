@@ -143,9 +143,10 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     forms = [t.norm for t in tokens]
     stems = [t.stem for t in tokens]
     corrected = [False] * len(tokens)
+    # every word is found under its own normal form, a corrected word under its correction too
+    by_form = {norm: at[:] for norm, at in by_norm.items()}
     by_stem: dict[str, list[int]] = {}
-    by_form: dict[str, list[int]] = {}
-    merged: set[str] = set()
+    merged: set[str] = set()  # keys given positions of more than one word: sorted at the end
     merged_forms: set[str] = set()
     fixes = lexicon.corrections() if lexicon is not None else {}
     for norm, at in by_norm.items():
@@ -162,12 +163,18 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
                     forms[i] = form
                     stems[i] = st
                     corrected[i] = True
-                _extend(by_form, norm, at, merged_forms)
-                _extend(by_form, form, at, merged_forms)
-                _extend(by_stem, st, at, merged)
-                continue
-        _extend(by_stem, st, at, merged)
-        _extend(by_form, norm, at, merged_forms)
+                got = by_form.get(form)
+                if got is None:
+                    by_form[form] = at[:]
+                else:
+                    got.extend(at)
+                    merged_forms.add(form)
+        got = by_stem.get(st)
+        if got is None:
+            by_stem[st] = at[:]
+        else:
+            got.extend(at)
+            merged.add(st)
     for key in merged:
         by_stem[key].sort()
     for key in merged_forms:
@@ -184,16 +191,6 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc
-
-
-def _extend(index: dict[str, list[int]], key: str, at: list[int], merged: set[str]) -> None:
-    """Add ascending positions under `key`; keys given positions twice are noted for a sort."""
-    got = index.get(key)
-    if got is None:
-        index[key] = at[:]
-    else:
-        got.extend(at)
-        merged.add(key)
 
 
 def _find_mentions(doc: Document, lexicon: Lexicon) -> None:

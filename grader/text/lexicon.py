@@ -68,10 +68,11 @@ class Lexicon:
     _cache: dict[str, str | None] = field(default_factory=dict)
     _fixes: dict[str, tuple] = field(default_factory=dict)
     _proper: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    _firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
-        self._proper = None
+        self._proper = self._firsts = None
         for alias in entity.aliases:
             if not alias:
                 continue
@@ -124,7 +125,9 @@ class Lexicon:
         return self._proper
 
     def first_words(self) -> frozenset[str]:
-        return frozenset(self._by_first)
+        if self._firsts is None:
+            self._firsts = frozenset(self._by_first)
+        return self._firsts
 
     def starting_with(self, norm: str) -> list[tuple[tuple[str, ...], str]]:
         return self._by_first.get(norm, [])

@@ -87,13 +87,14 @@ def _number_cuts(raw: str) -> tuple[int, ...] | None:
     return (cut, cut + 1) if m.group(3) else (cut,)
 
 
-_Piece = tuple[int, int, str, tuple[str, str, str, bool, bool, bool]]
+# (start, end, text, lower, norm, stem, is_word, possessive, capitalised)
+_Piece = tuple[int, int, str, str, str, str, bool, bool, bool]
 _CHUNKS: dict[str, tuple[_Piece, ...]] = {}
 
 
 def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
-    """The tokens of one whitespace-free chunk of text, as (start, end, text, forms) relative
-    to the chunk; cached, since essays repeat their words."""
+    """The tokens of one whitespace-free chunk of text, with spans relative to the chunk;
+    cached, since essays repeat their words."""
     pieces: list[_Piece] = []
     find = chunk.find
     pos = 0
@@ -113,10 +114,10 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
             a = s
             for b in (*(s + c for c in cuts), e):
                 part = chunk[a:b]
-                pieces.append((a, b, part, _FORMS.get(part) or _forms(part)))
+                pieces.append((a, b, part, *(_FORMS.get(part) or _forms(part))))
                 a = b
             continue
-        pieces.append((s, e, raw, _FORMS.get(raw) or _forms(raw)))
+        pieces.append((s, e, raw, *(_FORMS.get(raw) or _forms(raw))))
     got = tuple(pieces)
     if len(_CHUNKS) < 200_000:
         _CHUNKS[chunk] = got
@@ -137,7 +138,7 @@ def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
         start = find(chunk, pos)
         pos = start + len(chunk)
         start += offset
-        for s, e, raw, forms in known(chunk) or _chunk_pieces(chunk):
-            append(Token(raw, start + s, start + e, index, *forms))
+        for s, e, raw, low, norm, st, word, poss, cap in known(chunk) or _chunk_pieces(chunk):
+            append(Token(raw, start + s, start + e, index, low, norm, st, word, poss, cap))
             index += 1
     return tokens
