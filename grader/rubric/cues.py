@@ -120,10 +120,6 @@ class Phrase:
         stems = doc.stems
         by_stem, by_entity, mentions_at = doc.by_stem, doc.by_entity, doc.mentions_at
 
-        def alive(needs: frozenset[str], prefixes: tuple[str, ...]) -> bool:
-            return needs <= present and (not prefixes or all(
-                doc.positions(norm, norm, True) for norm in prefixes))
-
         for kind, key, singles, plain, by_second in self._groups:
             if kind == "stem":
                 where = by_stem.get(key)
@@ -134,7 +130,7 @@ class Phrase:
             if not where:
                 continue
             for k, needs, prefixes, letter in singles:
-                if not alive(needs, prefixes):
+                if not needs <= present or prefixes and not _has_prefixes(doc, prefixes):
                     continue
                 # a lone word matches wherever it starts (the index holds only words)
                 if kind == "entity":
@@ -145,12 +141,13 @@ class Phrase:
                 else:
                     starts.extend((i, k, i + 1) for i in where)
             for k, needs, prefixes in plain:
-                if alive(needs, prefixes):
+                if needs <= present and (not prefixes or _has_prefixes(doc, prefixes)):
                     starts.extend((i, k, 0) for i in where)
             if by_second:
                 live = {}
                 for second, entries in by_second.items():
-                    ks = [k for k, needs, prefixes in entries if alive(needs, prefixes)]
+                    ks = [k for k, needs, prefixes in entries if needs <= present
+                          and (not prefixes or _has_prefixes(doc, prefixes))]
                     if ks:
                         live[second] = ks
                 if not live:
@@ -275,6 +272,11 @@ def _next_content(doc: Document) -> list[int]:
                     following = i
         doc.cache["next-content"] = nxt
     return nxt
+
+
+def _has_prefixes(doc: Document, prefixes: tuple[str, ...]) -> bool:
+    """Every prefix word starts some word of the essay."""
+    return all(doc.positions(norm, norm, True) for norm in prefixes)
 
 
 def _mention_end(mentions: list, entity: str) -> int:

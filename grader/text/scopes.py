@@ -79,7 +79,7 @@ def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
     # Only a word that can open a scope does anything, and scopes only set flags: visit
     # those words, each with its sentence.
     openers = [i for i, t in enumerate(tokens)
-               if t.norm in _OPENERS or t.norm[-3:] == "n't"]
+               if (norm := t.norm) in _OPENERS or "'" in norm and norm.endswith("n't")]
     k = 0
     for first, last in sentence_bounds:
         while k < len(openers) and openers[k] < first:
