@@ -256,20 +256,24 @@ class AllOf:
 Cue = Phrase | AllOf
 
 
+QUOTE_MARKS = "\"“”‘’'-"
+
+
 def _next_content(doc: Document) -> list[int]:
     """For each token, the index of the next token a phrase may continue with (articles and
     quote marks skipped, within the sentence), or -1."""
     nxt = doc.cache.get("next-content")
     if nxt is None:
-        n = len(doc.tokens)
-        nxt = [-1] * n
+        tokens, forms, sentence_of = doc.tokens, doc.forms, doc.sentence_of
+        skipped = {i for i, t in enumerate(tokens) if t.text in QUOTE_MARKS}
+        skipped.update(i for a in ARTICLES for i in doc.by_form.get(a, ()) if forms[i] in ARTICLES)
+        nxt = list(range(1, len(tokens) + 1))
         for s in doc.sentences:
-            following = -1
-            for i in range(s.last - 1, s.first - 1, -1):
-                nxt[i] = following
-                t = doc.tokens[i]
-                if not (doc.forms[i] in ARTICLES or t.text in "\"“”‘’'-"):
-                    following = i
+            nxt[s.last - 1] = -1
+        # from the end: a token before a skipped one continues where the skipped one does
+        for j in sorted(skipped, reverse=True):
+            if j > 0 and sentence_of[j - 1] == sentence_of[j]:
+                nxt[j - 1] = nxt[j]
         doc.cache["next-content"] = nxt
     return nxt
 
@@ -314,7 +318,7 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
     for k, w in enumerate(alt):
         if k > 0:
             while j < limit and ((doc.forms[j] in ARTICLES and w.norm not in ARTICLES)
-                                 or doc.tokens[j].text in "\"“”‘’'-"):
+                                 or doc.tokens[j].text in QUOTE_MARKS):
                 j += 1
         if j >= limit:
             return None
@@ -346,9 +350,13 @@ def _list_labels(doc: Document) -> frozenset[int]:
     if labels is None:
         found = set()
         toks = doc.tokens
+        marks: dict[int, list[int]] = {}  # sentence -> tokens after its "^p" marks
+        for i in doc.by_norm.get("p", ()):
+            s = doc.sentences[doc.sentence_of[i]]
+            if s.first + 1 <= i < s.last - 1 and toks[i - 1].text == "^":
+                marks.setdefault(s.index, []).append(i + 1)
         for s in doc.sentences:
-            starts = [s.first] + [i + 1 for i in range(s.first + 1, s.last - 1)
-                                  if toks[i].norm == "p" and toks[i - 1].text == "^"]
+            starts = [s.first, *marks.get(s.index, ())]
             for i in starts:
                 while i < s.last and (not toks[i].is_word or toks[i].norm.isdigit()):
                     i += 1  # "(", "3." before the letter
@@ -374,7 +382,7 @@ def _list_labels(doc: Document) -> frozenset[int]:
                 found.add(i)
         # a list number glued to the word before it ("ribosome3. tRNA…") numbers the next
         # part: not the number three
-        found.update(i for i in range(1, len(toks)) if toks[i].start == toks[i - 1].end
+        found.update(i for i in doc.numbers if i > 0 and toks[i].start == toks[i - 1].end
                      and len(toks[i].text) == 1 and toks[i].text.isdigit()
                      and toks[i - 1].text[-1:].isalpha())
         labels = frozenset(found)

@@ -71,6 +71,9 @@ class Document:
     by_entity: dict[str, list[int]] = field(default_factory=dict)
     # word tokens by normal form (as written, before any correction), ascending
     by_norm: dict[str, list[int]] = field(default_factory=dict)
+    # the words that may start with a digit: those whose normal form does not start with a
+    # letter (a digit's never does), ascending
+    numbers: list[int] = field(default_factory=list)
     cache: dict = field(default_factory=dict)
 
     def positions(self, norm: str, stem_: str, prefix: bool = False,
@@ -182,12 +185,15 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
 
     clauses = clause_ids(tokens, bounds)
     negated, reported, modal = scope_flags(tokens, clauses, bounds)
+    numbers = sorted(i for norm, at in by_norm.items() if not norm[:1].isalpha() for i in at)
     years = []
-    for s in sentences:
+    # only a sentence with a word starting with a digit can name a year
+    for k in sorted({sentence_of[i] for i in numbers if tokens[i].text[:1].isdigit()}):
+        s = sentences[k]
         years.extend(find_years(tokens[s.first:s.last]))
     doc = Document(text, paragraphs, sentences, tokens, forms, stems, corrected, clauses,
                    negated, reported, modal, sentence_of, years, [], by_stem=by_stem,
-                   by_form=by_form, by_norm=by_norm)
+                   by_form=by_form, by_norm=by_norm, numbers=numbers)
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc

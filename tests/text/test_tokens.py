@@ -41,3 +41,13 @@ def test_formulas_ordinals_and_names_with_digits_stay_whole():
     words = [t.text for t in tokenize("CO2 O2 H2O G1 ER3 1st 4th 1920s covid19 B12 don't")]
     assert words == ["CO2", "O2", "H2O", "G1", "ER3", "1st", "4th", "1920s", "covid19", "B12",
                      "don't"]
+
+
+def test_no_digit_has_a_normal_form_starting_with_a_letter():
+    # Document.numbers (the words that may start with a digit) relies on it
+    import sys
+
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if c.isdigit():
+            assert not normalise(c + "x")[0][:1].isalpha(), hex(cp)
