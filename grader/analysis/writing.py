@@ -20,8 +20,7 @@ class WritingResult:
 
 def assess_writing(doc: Document, rubric: Rubric) -> WritingResult:
     """Counts and surface mistakes; the rubric's names and terms are never called misspelt."""
-    words = [t for t in doc.tokens if t.is_word]
-    stats = Stats(len(words), len(doc.sentences), len(doc.paragraphs))
+    stats = Stats(doc.word_count(), len(doc.sentences), len(doc.paragraphs))
     return WritingResult(stats, Writing(_spelling(doc, rubric), _lower_case_names(doc, rubric)))
 
 

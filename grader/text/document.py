@@ -106,6 +106,9 @@ class Document:
     def words(self) -> list[Token]:
         return [t for t in self.tokens if t.is_word]
 
+    def word_count(self) -> int:
+        return sum(map(len, self.by_norm.values()))
+
     def clause_tokens(self, clause_id: int) -> range:
         i = next((k for k, c in enumerate(self.clause) if c == clause_id), 0)
         j = i
@@ -204,7 +207,10 @@ def _find_mentions(doc: Document, lexicon: Lexicon) -> None:
     firsts = lexicon.first_words()
     sentences, sentence_of = doc.sentences, doc.sentence_of
     resume = 0  # a mention's words cannot start another one
-    for i in [i for i, f in enumerate(forms) if f in firsts]:
+    # a word is indexed under its form (and its uncorrected form): keep those whose form it is
+    by_form = doc.by_form
+    starts = sorted(i for f in firsts.intersection(by_form) for i in by_form[f] if forms[i] == f)
+    for i in starts:
         if i < resume:
             continue
         s_last = sentences[sentence_of[i]].last
