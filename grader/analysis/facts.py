@@ -92,7 +92,9 @@ def _trigger_hits(doc: Document, check: FactCheck) -> list[tuple[Hit, bool]]:
     if check.type != "date":
         return hits
     seen = {h.sentence for h, _ in hits}
-    heads = _head_words(check.trigger)
+    heads = check.trigger_heads
+    if heads is None:
+        heads = check.trigger_heads = frozenset(_head_words(check.trigger))
     for h, _ in list(hits):
         s = doc.sentences[h.sentence]
         for nxt in (h.sentence + 1, h.sentence + 2, h.sentence + 3):

@@ -188,8 +188,8 @@ class Phrase:
         return owner is None or owner in self.about
 
     def _cancelled(self, doc: Document, sentence: int) -> bool:
-        s = doc.sentences[sentence]
-        return any(c.find(doc, s.first, s.last) for c in self.cancel)
+        # a phrase's hits never cross a sentence: one in the sentence's tokens is one of its
+        return any(sentence in _hit_sentences(c, doc) for c in self.cancel)
 
 
 @dataclass
@@ -412,10 +412,22 @@ def _owner(doc: Document, first: int, last: int) -> str | None:
 
 
 def _mention_ending_at(doc: Document, j: int):
-    for m in doc.mentions:
-        if m.last - 1 == j:
-            return m
-    return None
+    ends = doc.cache.get("mention-ends")
+    if ends is None:
+        ends = {}
+        for m in doc.mentions:
+            ends.setdefault(m.last - 1, m)
+        doc.cache["mention-ends"] = ends
+    return ends.get(j)
+
+
+def _hit_sentences(phrase: Phrase, doc: Document) -> set[int]:
+    """The sentences where a phrase matches (cached per document)."""
+    key = ("sentences", id(phrase))
+    got = doc.cache.get(key)
+    if got is None:
+        got = doc.cache[key] = {h.sentence for h in phrase.find(doc)}
+    return got
 
 
 def _closest_group(found: list[list[Hit]], within: int) -> tuple[int, int] | None:
