@@ -11,9 +11,12 @@ PLURAL = frozenset("they them their themselves".split())
 PRONOUNS = SINGULAR | PLURAL
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PersonRef:
-    """A person named or pronoun-referred at token `index` (for a name, its first token)."""
+    """A person named or pronoun-referred at token `index` (for a name, its first token).
+
+    Not frozen, though nothing changes one: about a hundred are made per essay, and a frozen
+    dataclass's __init__ costs several times as much."""
 
     index: int
     last: int
