@@ -197,9 +197,15 @@ def _gap(a: Hit, b: Hit) -> int:
 
 def _carries_on(doc: Document, factor: Factor, rubric: Rubric, k: int) -> bool:
     s = doc.sentences[k]
-    opening = [t for t in doc.tokens[s.first:s.last] if t.is_word][:4]
-    if any(t.norm in CONTINUERS for t in opening):
-        return True
+    seen = 0
+    for i in range(s.first, s.last):  # the first four words
+        t = doc.tokens[i]
+        if t.is_word:
+            if t.norm in CONTINUERS:
+                return True
+            seen += 1
+            if seen == 4:
+                break
     return k in _cue_sentences(doc, factor)
 
 

@@ -92,7 +92,9 @@ def _trigger_hits(doc: Document, check: FactCheck) -> list[tuple[Hit, bool]]:
     if check.type != "date":
         return hits
     seen = {h.sentence for h, _ in hits}
-    heads = _head_words(check.trigger)
+    heads = check.trigger_heads
+    if heads is None:
+        heads = check.trigger_heads = frozenset(_head_words(check.trigger))
     for h, _ in list(hits):
         s = doc.sentences[h.sentence]
         for nxt in (h.sentence + 1, h.sentence + 2, h.sentence + 3):
@@ -101,7 +103,7 @@ def _trigger_hits(doc: Document, check: FactCheck) -> list[tuple[Hit, bool]]:
             t = doc.sentences[nxt]
             if t.paragraph != s.paragraph:
                 break
-            for i in range(t.first, t.last):
+            for i in _anaphor_candidates(doc).get(nxt, ()):
                 norm = doc.tokens[i].norm
                 if norm in ANAPHORS or (norm in heads and i > t.first
                                         and doc.tokens[i - 1].norm == "the"):
@@ -109,6 +111,20 @@ def _trigger_hits(doc: Document, check: FactCheck) -> list[tuple[Hit, bool]]:
                     seen.add(nxt)
                     break
     return hits
+
+
+def _anaphor_candidates(doc: Document) -> dict[int, list[int]]:
+    """Per sentence, ascending, the only tokens that can be an anaphor of a trigger: "this",
+    "it", "that", "these", and any word after "the" (cached per document)."""
+    got = doc.cache.get("anaphor-candidates")
+    if got is None:
+        at = {i for a in ANAPHORS for i in doc.by_norm.get(a, ())}
+        at.update(j + 1 for j in doc.by_norm.get("the", ()) if j + 1 < len(doc.tokens))
+        got = {}
+        for i in sorted(at):
+            got.setdefault(doc.sentence_of[i], []).append(i)
+        doc.cache["anaphor-candidates"] = got
+    return got
 
 
 def _head_words(p: Phrase) -> set[str]:

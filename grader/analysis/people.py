@@ -8,11 +8,15 @@ from ..text.document import Document
 
 SINGULAR = frozenset("he him his she her himself herself".split())
 PLURAL = frozenset("they them their themselves".split())
+PRONOUNS = SINGULAR | PLURAL
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PersonRef:
-    """A person named or pronoun-referred at token `index` (for a name, its first token)."""
+    """A person named or pronoun-referred at token `index` (for a name, its first token).
+
+    Not frozen, though nothing changes one: about a hundred are made per essay, and a frozen
+    dataclass's __init__ costs several times as much."""
 
     index: int
     last: int
@@ -25,32 +29,38 @@ def person_refs(doc: Document) -> list[PersonRef]:
     """Every person mention and resolved pronoun, in text order."""
     refs: list[PersonRef] = []
     named = {m.first: m for m in doc.mentions if m.kind == "person"}
+    # only names and pronouns matter: visit those tokens, in order
+    at = list(named)
+    for norm in PRONOUNS:
+        at.extend(doc.by_norm.get(norm, ()))
+    at.sort()
+    sentences, sentence_of, clause, tokens = doc.sentences, doc.sentence_of, doc.clause, doc.tokens
     last_clause_people: list[str] = []
     last_clause_id = -1
     recent: str | None = None
     paragraph = -1
-    i = 0
-    n = len(doc.tokens)
-    while i < n:
-        s = doc.sentences[doc.sentence_of[i]]
-        if s.paragraph != paragraph:
-            paragraph, recent, last_clause_people = s.paragraph, None, []
+    resume = 0  # a name's own words are not visited again
+    for i in at:
+        if i < resume:
+            continue
+        para = sentences[sentence_of[i]].paragraph
+        if para != paragraph:
+            paragraph, recent, last_clause_people = para, None, []
         m = named.get(i)
         if m is not None:
             refs.append(PersonRef(i, m.last, frozenset([m.entity]), False, m.possessive))
             recent = m.entity
-            if doc.clause[i] != last_clause_id:
-                last_clause_people, last_clause_id = [], doc.clause[i]
+            if clause[i] != last_clause_id:
+                last_clause_people, last_clause_id = [], clause[i]
             last_clause_people.append(m.entity)
-            i = m.last
+            resume = m.last
             continue
-        norm = doc.tokens[i].norm
+        norm = tokens[i].norm
         if norm in SINGULAR and recent is not None:
             refs.append(PersonRef(i, i + 1, frozenset([recent]), True, norm in ("his", "her")))
         elif norm in PLURAL and last_clause_people:
             refs.append(PersonRef(i, i + 1, frozenset(last_clause_people), True,
                                   norm == "their"))
-        i += 1
     return refs
 
 

@@ -20,21 +20,22 @@ class WritingResult:
 
 def assess_writing(doc: Document, rubric: Rubric) -> WritingResult:
     """Counts and surface mistakes; the rubric's names and terms are never called misspelt."""
-    words = [t for t in doc.tokens if t.is_word]
-    stats = Stats(len(words), len(doc.sentences), len(doc.paragraphs))
+    stats = Stats(doc.word_count(), len(doc.sentences), len(doc.paragraphs))
     return WritingResult(stats, Writing(_spelling(doc, rubric), _lower_case_names(doc, rubric)))
 
 
 def _spelling(doc: Document, rubric: Rubric) -> list[SpellingIssue]:
     lex = rubric.lexicon
     out: list[SpellingIssue] = []
-    for i, t in enumerate(doc.tokens):
+    # every test but the word's place in its sentence is a test of its normal form
+    suspects = sorted(i for norm, at in doc.by_norm.items()
+                      if norm.isalpha() and len(norm) >= 3 and "'" not in norm
+                      and norm not in lex.protected and not english.is_known(norm)
+                      for i in at)
+    for i in suspects:
         if len(out) >= MAX_SPELLING:
             break
-        if not t.is_word or not t.norm.isalpha() or len(t.norm) < 3 or "'" in t.norm:
-            continue
-        if t.norm in lex.protected or english.is_known(t.norm):
-            continue
+        t = doc.tokens[i]
         if doc.corrected[i]:
             fixed = doc.forms[i]
             suggestion = _display(rubric, fixed, t.text)
@@ -63,16 +64,12 @@ def _display(rubric: Rubric, norm: str, original: str) -> str:
 
 def _lower_case_names(doc: Document, rubric: Rubric) -> list[CaseIssue]:
     """ "stalin" for "Stalin": people and places the rubric names, written in lower case."""
-    proper: dict[str, str] = {}
-    for ent in rubric.lexicon.entities.values():
-        if ent.kind not in ("person", "place"):
-            continue
-        for word in ent.name.split():
-            w = word.strip(".,'’")
-            if w[:1].isupper() and w.isalpha():
-                proper[w.lower()] = w
+    proper = rubric.lexicon.proper_names()
+    tokens = doc.tokens
+    found = sorted(i for w in proper for i in doc.by_norm.get(w, ())
+                   if tokens[i].text[:1].islower())
     out: list[CaseIssue] = []
-    for t in doc.tokens:
-        if t.is_word and t.text[:1].islower() and t.norm in proper:
-            out.append(CaseIssue(t.start, t.end, t.text, proper[t.norm] + t.text[len(t.norm):]))
+    for i in found:
+        t = tokens[i]
+        out.append(CaseIssue(t.start, t.end, t.text, proper[t.norm] + t.text[len(t.norm):]))
     return out

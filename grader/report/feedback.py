@@ -114,7 +114,7 @@ def _strengths(doc: Document, explained: list[Coverage], identified: list[Covera
     """Two or three things done well, most specific first."""
     out = [_fill(c.factor.feedback.get("strength") or "A clear explanation of {title}.",
                  title=in_sentence(c.factor.title)) for c in explained[:3]]
-    words = sum(1 for t in doc.tokens if t.is_word)
+    words = doc.word_count()
     extra = []
     if not flags and len(doc.years) >= 3:
         extra.append("Accurate use of dates to support your points.")

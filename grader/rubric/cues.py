@@ -83,26 +83,34 @@ class Phrase:
     about: frozenset[str] = frozenset()
     cancel: list[Phrase] = field(default_factory=list)
     label: str | None = None
-    _plan: list[tuple] = field(default_factory=list, repr=False)
+    _groups: list[tuple] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        # Per alternative: the stems and entity ids the essay must contain (one set test),
-        # its prefix words, how to find where it may start, and the stem the next word must
-        # have (a cheap look before the full match), if known.
-        plan = []
+        # The alternatives grouped by their first word (a stem, a prefix or an entity), so
+        # that the essay's places of each first word are looked at once. Per alternative: the
+        # stems and entity ids the essay must contain (one set test) and its prefix words.
+        # A lone word's start is its match (but for a one-letter word that labels a list
+        # item); a longer alternative whose second word is a plain word is grouped under that
+        # word's stem, for a cheap look at the word after the first before the full match.
+        groups: dict[tuple[str, str], tuple[list, list, dict]] = {}
         for k, alt in enumerate(self.alternatives):
             w = alt[0]
             needs = frozenset(x.key for x in alt if not x.prefix and not x.start)
             prefixes = tuple(x.norm for x in alt if x.prefix)
-            second = alt[1].stem if (len(alt) > 1 and w.entity is None and not w.prefix
-                                     and not w.start and alt[1].entity is None
-                                     and not alt[1].prefix
-                                     and alt[1].norm not in ARTICLES) else None
             kind = ("entity" if w.entity is not None else "prefix" if w.prefix
                     else "start" if w.start else "stem")
             key = w.entity if w.entity is not None else w.norm if w.prefix else w.stem
-            plan.append((k, needs, prefixes, kind, key, second))
-        self._plan = plan
+            singles, plain, by_second = groups.setdefault((kind, key), ([], [], {}))
+            if kind == "start":  # "^": the next word is at the item's start, not after it
+                plain.append((k, needs, prefixes))
+            elif len(alt) == 1:
+                singles.append((k, needs, prefixes, w.entity is None and len(w.norm) == 1))
+            elif (alt[1].entity is None and not alt[1].prefix
+                  and alt[1].norm not in ARTICLES):
+                by_second.setdefault(alt[1].stem, []).append((k, needs, prefixes))
+            else:
+                plain.append((k, needs, prefixes))
+        self._groups = [(kind, key, *parts) for (kind, key), parts in groups.items()]
 
     def words(self) -> set[str]:
         return {w.norm for alt in self.alternatives for w in alt if w.entity is None}
@@ -116,43 +124,71 @@ class Phrase:
 
     def _find_all(self, doc: Document) -> list[Hit]:
         present = _doc_keys(doc)
-        first, last = 0, len(doc.tokens)
         hits: list[Hit] = []
-        starts: list[tuple[int, int]] = []
+        # (start, alternative, end): end 0 while the alternative still has to be matched
+        starts: list[tuple[int, int, int]] = []
         stems = doc.stems
-        nxt = _next_content(doc)
-        by_stem, by_entity = doc.by_stem, doc.by_entity
-        for k, needs, prefixes, kind, key, second in self._plan:
-            if not needs <= present:
-                continue
-            if prefixes and not all(doc.positions(norm, norm, True) for norm in prefixes):
-                continue
+        by_stem, by_entity, mentions_at = doc.by_stem, doc.by_entity, doc.mentions_at
+
+        for kind, key, singles, plain, by_second in self._groups:
             if kind == "stem":
-                where = by_stem.get(key, ())
+                where = by_stem.get(key)
             elif kind == "entity":
-                where = by_entity.get(key, ())
+                where = by_entity.get(key)
             elif kind == "start":
                 where = sorted(_item_starts(doc))
             else:
                 where = doc.positions(key, key, True)
-            for i in where:
-                # cheap look at the next word before the full match
-                if second is not None and (nxt[i] < 0 or stems[nxt[i]] != second):
+            if not where:
+                continue
+            for k, needs, prefixes, letter in singles:
+                if not needs <= present or prefixes and not _has_prefixes(doc, prefixes):
                     continue
-                starts.append((i, k))
+                # a lone word matches wherever it starts (the index holds only words)
+                if kind == "entity":
+                    starts.extend((i, k, _mention_end(mentions_at[i], key)) for i in where)
+                elif letter:
+                    labels = _list_labels(doc)
+                    starts.extend((i, k, i + 1) for i in where if i not in labels)
+                else:
+                    starts.extend((i, k, i + 1) for i in where)
+            for k, needs, prefixes in plain:
+                if needs <= present and (not prefixes or _has_prefixes(doc, prefixes)):
+                    starts.extend((i, k, 0) for i in where)
+            if by_second:
+                live = {}
+                for second, entries in by_second.items():
+                    ks = [k for k, needs, prefixes in entries if needs <= present
+                          and (not prefixes or _has_prefixes(doc, prefixes))]
+                    if ks:
+                        live[second] = ks
+                if not live:
+                    continue
+                # cheap look at the word after the first (articles and quotes skipped)
+                nxt = _next_content(doc)
+                for i in where:
+                    j = nxt[_mention_end(mentions_at[i], key) - 1 if kind == "entity" else i]
+                    if j >= 0:
+                        ks = live.get(stems[j])
+                        if ks:
+                            starts.extend((i, k, 0) for k in ks)
         if not starts:
             return hits
         starts.sort()
-        taken = first
+        taken = 0
         sentence_of, sentences = doc.sentence_of, doc.sentences
-        for i, k in starts:
+        alternatives, about, label = self.alternatives, self.about, self.label
+        for i, k, end in starts:
             if i < taken:
                 continue
-            limit = min(last, sentences[sentence_of[i]].last)
-            end = _match_sequence(doc, i, limit, self.alternatives[k])
-            if end is not None and self._attributed_ok(doc, i, end):
-                hits.append(Hit(sentence_of[i], i, end, self.label))
-                taken = end
+            if not end:
+                end = _match_sequence(doc, i, sentences[sentence_of[i]].last, alternatives[k])
+                if end is None:
+                    continue
+            if about and not self._attributed_ok(doc, i, end):
+                continue
+            hits.append(Hit(sentence_of[i], i, end, label))
+            taken = end
         if self.cancel and hits:
             hits = [h for h in hits if not self._cancelled(doc, h.sentence)]
         return hits
@@ -164,8 +200,8 @@ class Phrase:
         return owner is None or owner in self.about
 
     def _cancelled(self, doc: Document, sentence: int) -> bool:
-        s = doc.sentences[sentence]
-        return any(c.find(doc, s.first, s.last) for c in self.cancel)
+        # a phrase's hits never cross a sentence: one in the sentence's tokens is one of its
+        return any(sentence in _hit_sentences(c, doc) for c in self.cancel)
 
 
 @dataclass
@@ -232,22 +268,39 @@ class AllOf:
 Cue = Phrase | AllOf
 
 
+QUOTE_MARKS = "\"“”‘’'-"
+
+
 def _next_content(doc: Document) -> list[int]:
     """For each token, the index of the next token a phrase may continue with (articles and
     quote marks skipped, within the sentence), or -1."""
     nxt = doc.cache.get("next-content")
     if nxt is None:
-        n = len(doc.tokens)
-        nxt = [-1] * n
+        tokens, forms, sentence_of = doc.tokens, doc.forms, doc.sentence_of
+        skipped = {i for i, t in enumerate(tokens) if t.text in QUOTE_MARKS}
+        skipped.update(i for a in ARTICLES for i in doc.by_form.get(a, ()) if forms[i] in ARTICLES)
+        nxt = list(range(1, len(tokens) + 1))
         for s in doc.sentences:
-            following = -1
-            for i in range(s.last - 1, s.first - 1, -1):
-                nxt[i] = following
-                t = doc.tokens[i]
-                if not (doc.forms[i] in ARTICLES or t.text in "\"“”‘’'-"):
-                    following = i
+            nxt[s.last - 1] = -1
+        # from the end: a token before a skipped one continues where the skipped one does
+        for j in sorted(skipped, reverse=True):
+            if j > 0 and sentence_of[j - 1] == sentence_of[j]:
+                nxt[j - 1] = nxt[j]
         doc.cache["next-content"] = nxt
     return nxt
+
+
+def _has_prefixes(doc: Document, prefixes: tuple[str, ...]) -> bool:
+    """Every prefix word starts some word of the essay."""
+    return all(doc.positions(norm, norm, True) for norm in prefixes)
+
+
+def _mention_end(mentions: list, entity: str) -> int:
+    """Where the mention of `entity` among those starting at one token ends."""
+    for m in mentions:
+        if m.entity == entity:
+            return m.last
+    raise LookupError(entity)
 
 
 def _doc_keys(doc: Document) -> set[str]:
@@ -277,7 +330,7 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
     for k, w in enumerate(alt):
         if k > 0:
             while j < limit and ((doc.forms[j] in ARTICLES and w.norm not in ARTICLES)
-                                 or doc.tokens[j].text in "\"“”‘’'-"):
+                                 or doc.tokens[j].text in QUOTE_MARKS):
                 j += 1
         if w.start:
             if j not in _item_starts(doc):
@@ -314,9 +367,13 @@ def _list_labels(doc: Document) -> frozenset[int]:
     if labels is None:
         found = set()
         toks = doc.tokens
+        marks: dict[int, list[int]] = {}  # sentence -> tokens after its "^p" marks
+        for i in doc.by_norm.get("p", ()):
+            s = doc.sentences[doc.sentence_of[i]]
+            if s.first + 1 <= i < s.last - 1 and toks[i - 1].text == "^":
+                marks.setdefault(s.index, []).append(i + 1)
         for s in doc.sentences:
-            starts = [s.first] + [i + 1 for i in range(s.first + 1, s.last - 1)
-                                  if toks[i].norm == "p" and toks[i - 1].text == "^"]
+            starts = [s.first, *marks.get(s.index, ())]
             for i in starts:
                 while i < s.last and (not toks[i].is_word or toks[i].norm.isdigit()):
                     i += 1  # "(", "3." before the letter
@@ -342,7 +399,7 @@ def _list_labels(doc: Document) -> frozenset[int]:
                 found.add(i)
         # a list number glued to the word before it ("ribosome3. tRNA…") numbers the next
         # part: not the number three
-        found.update(i for i in range(1, len(toks)) if toks[i].start == toks[i - 1].end
+        found.update(i for i in doc.numbers if i > 0 and toks[i].start == toks[i - 1].end
                      and len(toks[i].text) == 1 and toks[i].text.isdigit()
                      and toks[i - 1].text[-1:].isalpha())
         labels = frozenset(found)
@@ -396,10 +453,22 @@ def _owner(doc: Document, first: int, last: int) -> str | None:
 
 
 def _mention_ending_at(doc: Document, j: int):
-    for m in doc.mentions:
-        if m.last - 1 == j:
-            return m
-    return None
+    ends = doc.cache.get("mention-ends")
+    if ends is None:
+        ends = {}
+        for m in doc.mentions:
+            ends.setdefault(m.last - 1, m)
+        doc.cache["mention-ends"] = ends
+    return ends.get(j)
+
+
+def _hit_sentences(phrase: Phrase, doc: Document) -> set[int]:
+    """The sentences where a phrase matches (cached per document)."""
+    key = ("sentences", id(phrase))
+    got = doc.cache.get(key)
+    if got is None:
+        got = doc.cache[key] = {h.sentence for h in phrase.find(doc)}
+    return got
 
 
 def _closest_group(found: list[list[Hit]], within: int) -> tuple[int, int] | None:

@@ -58,6 +58,8 @@ class FactCheck:
     found: str | None
     expected: str | None
     statement: str | None = None
+    # the trigger's head words ("the ban" points back to it), filled on first use
+    trigger_heads: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

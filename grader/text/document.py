@@ -69,6 +69,11 @@ class Document:
     by_stem: dict[str, list[int]] = field(default_factory=dict)
     by_form: dict[str, list[int]] = field(default_factory=dict)
     by_entity: dict[str, list[int]] = field(default_factory=dict)
+    # word tokens by normal form (as written, before any correction), ascending
+    by_norm: dict[str, list[int]] = field(default_factory=dict)
+    # the words that may start with a digit: those whose normal form does not start with a
+    # letter (a digit's never does), ascending
+    numbers: list[int] = field(default_factory=list)
     cache: dict = field(default_factory=dict)
 
     def positions(self, norm: str, stem_: str, prefix: bool = False,
@@ -101,6 +106,9 @@ class Document:
     def words(self) -> list[Token]:
         return [t for t in self.tokens if t.is_word]
 
+    def word_count(self) -> int:
+        return sum(map(len, self.by_norm.values()))
+
     def clause_tokens(self, clause_id: int) -> range:
         i = next((k for k, c in enumerate(self.clause) if c == clause_id), 0)
         j = i
@@ -129,40 +137,69 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
             bounds.append((first, len(tokens)))
     sentence_of = [0] * len(tokens)
     for s in sentences:
-        for i in range(s.first, s.last):
-            sentence_of[i] = s.index
+        sentence_of[s.first:s.last] = [s.index] * (s.last - s.first)
 
-    forms, stems, corrected = [], [], []
-    fixes = lexicon.corrections() if lexicon is not None else {}
-    by_stem: dict[str, list[int]] = {}
-    by_form: dict[str, list[int]] = {}
+    # Group the words by normal form first: a word's form, stem and correction are functions
+    # of its normal form, so each distinct word is looked at once, not once per occurrence.
+    by_norm: dict[str, list[int]] = {}
     for i, t in enumerate(tokens):
-        norm = t.norm
-        form, st, fixed = norm, t.stem, False
         if t.is_word:
-            if lexicon is not None and norm.isalpha():
-                fix = fixes.get(norm)
-                if fix is None:
-                    c = lexicon.correct(norm)
-                    fix = (c, stem(c)) if c is not None else ()
-                    fixes[norm] = fix
-                if fix:
-                    form, st, fixed = fix[0], fix[1], True
-                    by_form.setdefault(norm, []).append(i)
-            by_stem.setdefault(st, []).append(i)
-            by_form.setdefault(form, []).append(i)
-        forms.append(form)
-        stems.append(st)
-        corrected.append(fixed)
+            at = by_norm.get(t.norm)
+            if at is None:
+                by_norm[t.norm] = [i]
+            else:
+                at.append(i)
+    forms = [t.norm for t in tokens]
+    stems = [t.stem for t in tokens]
+    corrected = [False] * len(tokens)
+    # every word is found under its own normal form, a corrected word under its correction too
+    by_form = {norm: at[:] for norm, at in by_norm.items()}
+    by_stem: dict[str, list[int]] = {}
+    merged: set[str] = set()  # keys given positions of more than one word: sorted at the end
+    merged_forms: set[str] = set()
+    fixes = lexicon.corrections() if lexicon is not None else {}
+    for norm, at in by_norm.items():
+        st = stems[at[0]]
+        if lexicon is not None and norm.isalpha():
+            fix = fixes.get(norm)
+            if fix is None:
+                c = lexicon.correct(norm)
+                fix = (c, stem(c)) if c is not None else ()
+                fixes[norm] = fix
+            if fix:
+                form, st = fix
+                for i in at:
+                    forms[i] = form
+                    stems[i] = st
+                    corrected[i] = True
+                got = by_form.get(form)
+                if got is None:
+                    by_form[form] = at[:]
+                else:
+                    got.extend(at)
+                    merged_forms.add(form)
+        got = by_stem.get(st)
+        if got is None:
+            by_stem[st] = at[:]
+        else:
+            got.extend(at)
+            merged.add(st)
+    for key in merged:
+        by_stem[key].sort()
+    for key in merged_forms:
+        by_form[key].sort()
 
     clauses = clause_ids(tokens, bounds)
     negated, reported, modal = scope_flags(tokens, clauses, bounds)
+    numbers = sorted(i for norm, at in by_norm.items() if not norm[:1].isalpha() for i in at)
     years = []
-    for s in sentences:
+    # only a sentence with a word starting with a digit can name a year
+    for k in sorted({sentence_of[i] for i in numbers if tokens[i].text[:1].isdigit()}):
+        s = sentences[k]
         years.extend(find_years(tokens[s.first:s.last]))
     doc = Document(text, paragraphs, sentences, tokens, forms, stems, corrected, clauses,
                    negated, reported, modal, sentence_of, years, [], by_stem=by_stem,
-                   by_form=by_form)
+                   by_form=by_form, by_norm=by_norm, numbers=numbers)
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc
@@ -191,7 +228,10 @@ def _find_mentions(doc: Document, lexicon: Lexicon) -> None:
     firsts = lexicon.first_words()
     sentences, sentence_of = doc.sentences, doc.sentence_of
     resume = 0  # a mention's words cannot start another one
-    for i in [i for i, f in enumerate(forms) if f in firsts]:
+    # a word is indexed under its form (and its uncorrected form): keep those whose form it is
+    by_form = doc.by_form
+    starts = sorted(i for f in firsts.intersection(by_form) for i in by_form[f] if forms[i] == f)
+    for i in starts:
         if i < resume:
             continue
         s_last = sentences[sentence_of[i]].last

@@ -68,9 +68,12 @@ class Lexicon:
     _cache: dict[str, str | None] = field(default_factory=dict)
     _fixes: dict[str, tuple] = field(default_factory=dict)
     _glued: dict[str, int | None] = field(default_factory=dict)
+    _proper: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    _firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
+        self._proper = self._firsts = None
         for alias in entity.aliases:
             if not alias:
                 continue
@@ -108,8 +111,24 @@ class Lexicon:
             self._fixes.clear()
         return self._fixes
 
+    def proper_names(self) -> dict[str, str]:
+        """Lower case -> capitalised, for the words of people's and places' names."""
+        if self._proper is None:
+            proper: dict[str, str] = {}
+            for ent in self.entities.values():
+                if ent.kind not in ("person", "place"):
+                    continue
+                for word in ent.name.split():
+                    w = word.strip(".,'’")
+                    if w[:1].isupper() and w.isalpha():
+                        proper[w.lower()] = w
+            self._proper = proper
+        return self._proper
+
     def first_words(self) -> frozenset[str]:
-        return frozenset(self._by_first)
+        if self._firsts is None:
+            self._firsts = frozenset(self._by_first)
+        return self._firsts
 
     def starting_with(self, norm: str) -> list[tuple[tuple[str, ...], str]]:
         return self._by_first.get(norm, [])

@@ -31,6 +31,8 @@ DOCUMENT_NOUNS = frozenset("testament will letter letters note notes document re
                            "article policy plan law decree constitution".split())
 NOT_A_CLAIM_AFTER = frozenset("this it so nothing something much little".split())
 MODALS = frozenset("would could might may should if perhaps maybe possibly unless".split())
+# the words that can open a scope (and any word ending in "n't")
+_OPENERS = NEGATORS | REPORTING | MODALS | {"some"}
 
 
 def is_negator(tok: Token) -> bool:
@@ -68,13 +70,23 @@ def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int
 def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
                 sentence_bounds: Sequence[tuple[int, int]]) -> tuple[list[bool], list[bool],
                                                                       list[bool]]:
-    """Per token: inside a negation scope, a reported claim, or a modal/conditional clause."""
+    """Per token: inside a negation scope, a reported claim, or a modal/conditional clause
+    (`sentence_bounds` in text order)."""
     n = len(tokens)
     negated = [False] * n
     reported = [False] * n
     modal = [False] * n
+    # Only a word that can open a scope does anything, and scopes only set flags: visit
+    # those words, each with its sentence.
+    openers = [i for i, t in enumerate(tokens)
+               if (norm := t.norm) in _OPENERS or "'" in norm and norm.endswith("n't")]
+    k = 0
     for first, last in sentence_bounds:
-        for i in range(first, last):
+        while k < len(openers) and openers[k] < first:
+            k += 1
+        while k < len(openers) and openers[k] < last:
+            i = openers[k]
+            k += 1
             tok = tokens[i]
             if not tok.is_word:
                 continue

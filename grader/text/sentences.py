@@ -50,6 +50,31 @@ def _add_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) ->
 # A full stop, question or exclamation mark (with closing quotes/brackets) then space.
 _CANDIDATE = re.compile(r"[.!?…]+[\"”’'\)\]]*(?=\s)")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’-]*|\d+)$")
+_RUN = re.compile(r"[\w.'’-]*")
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGITS = re.compile(r"\d*")
+_NEXT = re.compile(r"\s*(\S)")
+
+
+def _word_before(chunk: str, start: int, end: int) -> str | None:
+    """What `_WORD_BEFORE.search(chunk, start, end)` finds (its group), found from the end: the
+    run of word characters and .'’- that ends at `end`, from its first letter or, when that
+    comes later, from where its closing digits start."""
+    if end > start and chunk[end - 1] == "\n":  # "$" may match before a final newline
+        m = _WORD_BEFORE.search(chunk, start, end)
+        return m.group(1) if m else None
+    back = chunk[start:end][::-1]
+    run = _RUN.match(back).end()
+    if not run:
+        return None
+    digits = _DIGITS.match(back).end()
+    letter = _LETTER.search(chunk, end - run, end)
+    if letter is None:
+        return chunk[end - digits:end] if digits else None
+    at = letter.start()
+    if digits and end - digits < at:
+        at = end - digits
+    return chunk[at:end]
 
 
 def _clear_break(chunk: str, m: re.Match) -> bool:
@@ -58,17 +83,20 @@ def _clear_break(chunk: str, m: re.Match) -> bool:
     mark = m.group()
     if mark.startswith("..") or mark.startswith("…"):
         return False
-    before = _WORD_BEFORE.search(chunk, max(0, m.start() - 40), m.start())
-    if mark[0] == "." and before is not None:
-        word = before.group(1).lower().rstrip(".")
-        if word in ABBREVIATIONS or len(word) == 1 or "." in word:
-            return False
-    nxt = chunk[m.end():].lstrip()[:1]
+    if mark[0] == ".":
+        before = _word_before(chunk, max(0, m.start() - 40), m.start())
+        if before is not None:
+            word = before.lower().rstrip(".")
+            if word in ABBREVIATIONS or len(word) == 1 or "." in word:
+                return False
+    following = _NEXT.match(chunk, m.end())
+    nxt = following.group(1) if following else ""
     return nxt.isupper() or nxt in "\"“‘'("
 
 
 # "the nucleus.The mRNA": a sentence break whose space was lost.
-_GLUED_BREAK = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+# (The mark comes first so that the search skips to the marks; the break is after it.)
+_GLUED_BREAK = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -76,9 +104,9 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     the next sentence ("nucleus.The") is a break too."""
     out: list[tuple[int, int]] = []
     pos = start
-    for m in _GLUED_BREAK.finditer(text, start, end):
-        out.extend(_sentence_spans(text, pos, m.start()))
-        pos = m.start()
+    for m in _GLUED_BREAK.finditer(text, max(start - 1, 0), end):
+        out.extend(_sentence_spans(text, pos, m.end()))
+        pos = m.end()
     out.extend(_sentence_spans(text, pos, end))
     return out
 

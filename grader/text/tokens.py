@@ -137,17 +137,20 @@ def _case_cuts(raw: str) -> tuple[int, ...]:
     return tuple(cuts)
 
 
-def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
-    """Split `text` into tokens whose spans are offsets into the enclosing text."""
-    tokens: list[Token] = []
-    append = tokens.append
-    known = _FORMS.get
-    find = text.find
+# (start, end, text, lower, norm, stem, is_word, possessive, capitalised)
+_Piece = tuple[int, int, str, str, str, str, bool, bool, bool]
+_CHUNKS: dict[str, tuple[_Piece, ...]] = {}
+
+
+def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
+    """The tokens of one whitespace-free chunk of text, with spans relative to the chunk;
+    cached, since essays repeat their words."""
+    pieces: list[_Piece] = []
+    find = chunk.find
     pos = 0
-    index = first_index
-    # Only spaces and underscores lie between tokens, and no token starts with either, so
+    # Only underscores lie between the tokens of a chunk, and no token starts with one, so
     # each token is the first occurrence of its text after the previous one.
-    for raw in _TOKEN.findall(text):
+    for raw in _TOKEN.findall(chunk):
         s = find(raw, pos)
         pos = e = s + len(raw)
         cuts = None
@@ -164,12 +167,32 @@ def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
         if cuts:
             a = s
             for b in (*(s + c for c in cuts), e):
-                part = text[a:b]
-                append(Token(part, a + offset, b + offset, index, *(known(part)
-                                                                     or _forms(part))))
-                index += 1
+                part = chunk[a:b]
+                pieces.append((a, b, part, *(_FORMS.get(part) or _forms(part))))
                 a = b
             continue
-        append(Token(raw, s + offset, e + offset, index, *(known(raw) or _forms(raw))))
-        index += 1
+        pieces.append((s, e, raw, *(_FORMS.get(raw) or _forms(raw))))
+    got = tuple(pieces)
+    if len(_CHUNKS) < 200_000:
+        _CHUNKS[chunk] = got
+    return got
+
+
+def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
+    """Split `text` into tokens whose spans are offsets into the enclosing text."""
+    tokens: list[Token] = []
+    append = tokens.append
+    known = _CHUNKS.get
+    find = text.find
+    pos = 0
+    index = first_index
+    # No token holds a space, so the tokens of the text are those of its chunks between
+    # spaces; each chunk is the first occurrence of its text after the one before.
+    for chunk in text.split():
+        start = find(chunk, pos)
+        pos = start + len(chunk)
+        start += offset
+        for s, e, raw, low, norm, st, word, poss, cap in known(chunk) or _chunk_pieces(chunk):
+            append(Token(raw, start + s, start + e, index, low, norm, st, word, poss, cap))
+            index += 1
     return tokens

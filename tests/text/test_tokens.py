@@ -58,3 +58,13 @@ def test_a_word_glued_to_an_acronym_is_split_where_the_case_changes():
 def test_acronyms_with_endings_and_mixed_case_names_stay_whole():
     text = "ATPase DNAse mRNAs RNAs NaCl iPhone eBay McDonald PhD DiCaprio mRNA tRNA"
     assert [t.text for t in tokenize(text)] == text.split()
+
+
+def test_no_digit_has_a_normal_form_starting_with_a_letter():
+    # Document.numbers (the words that may start with a digit) relies on it
+    import sys
+
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if c.isdigit():
+            assert not normalise(c + "x")[0][:1].isalpha(), hex(cp)
