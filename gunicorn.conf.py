@@ -15,6 +15,7 @@ max_requests_jitter = _settings["max_requests_jitter"]
 accesslog = _settings["accesslog"]
 errorlog = _settings["errorlog"]
 loglevel = _settings["loglevel"]
+post_worker_init = _settings["post_worker_init"]
 
 
 def on_starting(server):

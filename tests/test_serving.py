@@ -20,3 +20,18 @@ def test_environment_overrides(monkeypatch):
     s = gunicorn_settings()
     assert (s["bind"], s["workers"], s["threads"], s["worker_class"]) == (
         ["127.0.0.1:9123"], 3, 1, "sync")
+
+
+def test_workers_freeze_their_start_up_objects_out_of_the_collectors_view():
+    import gc
+
+    from grader.serving import freeze_startup_objects
+
+    settings = gunicorn_settings()
+    assert settings["post_worker_init"] is freeze_startup_objects
+    try:
+        freeze_startup_objects()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_count()[0] < 100  # the collector starts again from (almost) nothing
+    finally:
+        gc.unfreeze()
