@@ -172,18 +172,8 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
                     forms[i] = form
                     stems[i] = st
                     corrected[i] = True
-                got = by_form.get(form)
-                if got is None:
-                    by_form[form] = at[:]
-                else:
-                    got.extend(at)
-                    merged_forms.add(form)
-        got = by_stem.get(st)
-        if got is None:
-            by_stem[st] = at[:]
-        else:
-            got.extend(at)
-            merged.add(st)
+                _add_places(by_form, form, at, merged_forms)
+        _add_places(by_stem, st, at, merged)
     for key in merged:
         by_stem[key].sort()
     for key in merged_forms:
@@ -203,6 +193,17 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc
+
+
+def _add_places(index: dict[str, list[int]], key: str, at: list[int], merged: set[str]) -> None:
+    """Add the token places `at` under `key`; a key given places twice is noted in `merged`
+    (its list is sorted once all words are in)."""
+    got = index.get(key)
+    if got is None:
+        index[key] = at[:]
+    else:
+        got.extend(at)
+        merged.add(key)
 
 
 def _split_glued(tokens: list[Token], lexicon: Lexicon, first: int) -> list[Token]:
