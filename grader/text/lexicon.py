@@ -160,7 +160,6 @@ class Lexicon:
             self._cache[norm] = result
         return result
 
-
     def glued_cut(self, norm: str) -> int | None:
         """Where a lower-case word that is no word at all splits into a rubric word (a name's
         word or a cue word, 3 letters at least) and a common English word or another rubric
