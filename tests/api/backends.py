@@ -66,3 +66,9 @@ def redis_problem() -> str | None:
     except OSError as exc:
         return f"Redis at 127.0.0.1:6379 is not reachable ({exc.__class__.__name__})"
     return None
+
+
+def unacked(conn, queue: str) -> int:
+    """Tasks of `queue` a Celery worker took and never acknowledged (kombu's 'unacked' hash
+    in Redis, shared by every queue of that database)."""
+    return sum(queue in raw.decode(errors="replace") for raw in conn.hvals("unacked"))

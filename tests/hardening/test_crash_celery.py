@@ -26,7 +26,7 @@ from grader import create_app
 from grader.store import get_store
 from grader.store.keys import create_key
 
-from ..api.backends import redis_problem
+from ..api.backends import redis_problem, unacked
 from ..jobs.test_celery import _worker
 
 pytestmark = pytest.mark.slow
@@ -54,11 +54,6 @@ def celery_env(tmp_path, monkeypatch):
     for key in conn.scan_iter(f"*{queue}*"):
         conn.delete(key)
     conn.close()
-
-
-def unacked(conn, queue: str) -> int:
-    """Tasks of `queue` a worker took and never acknowledged (kombu's 'unacked' hash)."""
-    return sum(queue in raw.decode(errors="replace") for raw in conn.hvals("unacked"))
 
 
 def gone(group: int, seconds: float = 10) -> None:

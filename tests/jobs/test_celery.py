@@ -17,7 +17,7 @@ from grader import create_app
 from grader.store import get_store
 from grader.store.keys import create_key
 
-from ..api.backends import redis_problem
+from ..api.backends import redis_problem, unacked
 
 N_ESSAYS = 300
 
@@ -70,6 +70,18 @@ def test_killed_worker_loses_nothing_and_stores_nothing_twice(env, monkeypatch):
         while status()["done"] < N_ESSAYS // 3 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert status()["done"] >= N_ESSAYS // 3, "workers did not start"
+        # kill w1 while both workers hold a task they have not acknowledged: one worker takes
+        # one task at a time, so w1 is then mid-task, not in the instant between taking a
+        # task from the queue and recording it as unacknowledged, where kombu's Redis
+        # transport itself would lose it (a kill there tests the broker, not us)
+        import redis
+
+        conn = redis.Redis(host="127.0.0.1", port=6379, db=9)
+        try:
+            while unacked(conn, env["GRADER_CELERY_QUEUE"]) < 2 and time.monotonic() < deadline:
+                time.sleep(0.002)  # the check is what must come just before the kill
+        finally:
+            conn.close()
         os.killpg(workers[0].pid, signal.SIGKILL)  # worker and its pool child, mid-task
         workers[0].wait()
         deadline = time.monotonic() + 240
