@@ -1,9 +1,16 @@
 """POST /api/v1/grade: JSON and uploads in, the v1 report out, every refusal as problem+json."""
 
 import io
+import json
+import textwrap
+from pathlib import Path
 
 import pytest
 
+from grader import grade, load_rubric, parse_rubric
+from grader.api.grading import report_body
+from grader.api.schemas import ReportSchema
+from tests.api.conftest import ESSAY
 from tests.ingest.documents import make_docx, make_odt, make_pdf
 
 PROBLEM = "application/problem+json"
@@ -117,3 +124,46 @@ def test_wrong_content_type_is_415(client, auth_a):
     r = client.post("/api/v1/grade", data="Stalin rose", headers=auth_a,
                     content_type="text/plain")
     assert r.status_code == 415 and r.content_type == PROBLEM
+
+
+HALF_MARKS = textwrap.dedent("""
+    id: halves
+    title: Osmosis
+    question: What is osmosis?
+    factors:
+      - {id: water, title: Water moves, marks: [0, 0.5, 1.5], identify: ["water"]}
+      - {id: membrane, title: Membrane, marks: [0, 1, 2], identify: ["membrane"]}
+""")
+
+
+def _typed(value):
+    """A JSON value with each number's type kept beside it (4 and 4.0 differ here)."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _own_essays() -> list[str]:
+    root = Path(__file__).resolve().parents[1] / "fixtures"
+    texts = [json.loads(line)["text"] for path in sorted(root.glob("stalin_*.jsonl"))
+             for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [ESSAY, "Water crosses the membrane.", "Water.", *texts]
+
+
+def test_report_body_is_what_the_report_schema_dumps():
+    schema = ReportSchema()
+    rubrics = [load_rubric("stalin-rise"), load_rubric("ww1-causes"), parse_rubric(HALF_MARKS)]
+    for rubric in rubrics:
+        for text in _own_essays():
+            report = grade(text, rubric, essay="e.txt")
+            assert _typed(report_body(report)) == _typed(schema.dump(report.to_dict()))
+
+
+def test_grade_answer_has_marks_as_the_schema_types_them(client, auth_a, essay):
+    r = client.post("/api/v1/grade", json={"rubric": "stalin-rise", "text": essay},
+                    headers=auth_a)
+    assert r.status_code == 200
+    assert isinstance(r.json["score"]["marks"], float)
+    assert all(isinstance(f["max_marks"], float) for f in r.json["factors"])
