@@ -116,23 +116,26 @@ class Report:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:
     """`dataclasses.asdict` without its deep copies of plain values (the report holds only
-    dataclasses, lists, tuples, dicts, strings, numbers, booleans and None)."""
+    dataclasses, lists, tuples, dicts, strings, numbers, booleans and None). Leaves are
+    returned where they are met, without a call each."""
     cls = type(value)
     names = _FIELDS.get(cls)
     if names is None and hasattr(cls, "__dataclass_fields__"):
         names = _FIELDS.setdefault(cls, tuple(f.name for f in fields(cls)))
     if names is not None:
-        return {n: _plain(getattr(value, n)) for n in names}
+        return {n: v if type(v) in _LEAVES else _plain(v)
+                for n in names for v in (getattr(value, n),)}
     if cls is list:
-        return [_plain(v) for v in value]
+        return [v if type(v) in _LEAVES else _plain(v) for v in value]
     if cls is tuple:
-        return tuple(_plain(v) for v in value)
+        return tuple(v if type(v) in _LEAVES else _plain(v) for v in value)
     if cls is dict:
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: v if type(v) in _LEAVES else _plain(v) for k, v in value.items()}
     return value
 
 
