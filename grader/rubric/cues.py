@@ -169,9 +169,9 @@ class Phrase:
                 for i in where:
                     j = nxt[_mention_end(mentions_at[i], key) - 1 if kind == "entity" else i]
                     if j >= 0:
-                        ks = live.get(stems[j])
-                        if ks:
-                            starts.extend((i, k, 0) for k in ks)
+                        found = live.get(stems[j])
+                        if found:
+                            starts.extend((i, k, 0) for k in found)
         if not starts:
             return hits
         starts.sort()
@@ -182,9 +182,10 @@ class Phrase:
             if i < taken:
                 continue
             if not end:
-                end = _match_sequence(doc, i, sentences[sentence_of[i]].last, alternatives[k])
-                if end is None:
+                matched = _match_sequence(doc, i, sentences[sentence_of[i]].last, alternatives[k])
+                if matched is None:
                     continue
+                end = matched
             if about and not self._attributed_ok(doc, i, end):
                 continue
             hits.append(Hit(sentence_of[i], i, end, label))
@@ -520,6 +521,7 @@ def _ordered_group(found: list[list[Hit]], within: int | None) -> tuple[int, int
             end = nxt.last
         else:
             # the nearest first part before the chain: "tRNA, and then tRNA carries"
+            assert second is not None  # callers pass two parts or more
             start = max(h.first for h in found[0] if h.first >= a.first
                         and h.last <= second.first)
             return start, end

@@ -21,7 +21,7 @@ def sound_key(word: str) -> str:
     key = word
     for a, b in _SOUNDS:
         key = key.replace(a, b)
-    out = []
+    out: list[str] = []
     for c in key:
         if not out or out[-1] != c:
             out.append(c)

@@ -156,7 +156,7 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
     for raw in _TOKEN.findall(chunk):
         s = find(raw, pos)
         pos = e = s + len(raw)
-        cuts = None
+        cuts: tuple[int, ...] | None = None
         if len(raw) > 6 and not raw.islower():
             g = _GLUED.search(raw)
             if g is not None:
