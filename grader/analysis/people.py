@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..text.document import Document
+from ..text.tokens import by_fields
 
 SINGULAR = frozenset("he him his she her himself herself".split())
 PLURAL = frozenset("they them their themselves".split())
@@ -33,6 +35,9 @@ class PersonRef:
         self.entities = entities
         self.pronoun = pronoun
         self.possessive = possessive
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)
 
 
 def person_refs(doc: Document) -> list[PersonRef]:

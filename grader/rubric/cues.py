@@ -27,10 +27,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ..text.document import Document
 from ..text.lexicon import ARTICLES
-from ..text.tokens import normalise, stem, tokenize
+from ..text.tokens import by_fields, normalise, stem, tokenize
 
 MAX_ALTERNATIVES = 200
 MAX_PHRASE_WORDS = 12
@@ -48,6 +49,9 @@ class Word:
     stem: str
     prefix: bool = False
     entity: str | None = None
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)
 
     @property
     def key(self) -> str:
@@ -81,6 +85,9 @@ class Hit:
         self.first = first
         self.last = last
         self.label = label
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)
 
 
 @dataclass

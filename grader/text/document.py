@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Any
 
 from .dates import YearMention, find_years
 from .lexicon import ARTICLES, Lexicon
 from .scopes import clause_ids, scope_flags
 from .sentences import paragraph_spans, sentence_spans
-from .tokens import Token, make_token, stem, tokenize
+from .tokens import Token, by_fields, make_token, stem, tokenize
 
 PRONOUNS = frozenset("he him his she her they them their".split())
 FIRST_PERSON = frozenset("i we my our me us".split())
@@ -43,6 +44,9 @@ class Sentence:
         self.first = first
         self.last = last
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)
+
 
 @dataclass(slots=True)
 class Mention:
@@ -69,6 +73,9 @@ class Mention:
         self.end = end
         self.fuzzy = fuzzy
         self.possessive = possessive
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)
 
 
 @dataclass

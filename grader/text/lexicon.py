@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import english
-from .tokens import normalise, stem, tokenize
+from .tokens import by_fields, normalise, stem, tokenize
 
 ARTICLES = frozenset(("the", "a", "an"))
 
@@ -36,6 +37,9 @@ class Entity:
     kind: str
     name: str
     aliases: tuple[tuple[str, ...], ...]
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)
 
 
 def max_edits(length: int) -> int:
