@@ -14,6 +14,18 @@ SEED = SHARED / "seeds" / "003_9a01c4c2d252de91.txt"
 DEV_SET = SHARED / "eval" / "stalin_dev.jsonl"
 
 
+def pytest_sessionstart(session):
+    """Stop at once if the compiled grading core is older than its sources: every test would
+    run the old compiled code, not the code in the checkout."""
+    from grader import corebuild
+
+    stale = corebuild.status()["stale"]
+    if stale:
+        pytest.exit(f"the compiled grading core is stale: {', '.join(stale)} changed since it "
+                    "was compiled. Run `pip install -e .` again (about a minute), or install "
+                    "with GRADER_PURE_PYTHON=1 to work on pure Python.", returncode=3)
+
+
 @pytest.fixture(scope="session")
 def rubric():
     return load_rubric("stalin-rise")

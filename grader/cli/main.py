@@ -28,8 +28,23 @@ class RubricParam(click.ParamType):
 RUBRIC = RubricParam()
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version: the package version, and whether the grading core runs compiled."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from .. import corebuild
+
+    click.echo(f"grader, version {version('grader')}")
+    click.echo(corebuild.describe())
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="grader")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_show_version,
+              help="Show the version and how the grading core was built, then exit.")
 def cli() -> None:
     """Grade essays against a teacher's rubric: coverage, factual errors, feedback."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import english
-from .tokens import normalise, stem, tokenize
+from .tokens import by_fields, normalise, stem, tokenize
 
 ARTICLES = frozenset(("the", "a", "an"))
 
@@ -21,7 +22,7 @@ def sound_key(word: str) -> str:
     key = word
     for a, b in _SOUNDS:
         key = key.replace(a, b)
-    out = []
+    out: list[str] = []
     for c in key:
         if not out or out[-1] != c:
             out.append(c)
@@ -36,6 +37,9 @@ class Entity:
     kind: str
     name: str
     aliases: tuple[tuple[str, ...], ...]
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return by_fields(self)
 
 
 def max_edits(length: int) -> int:

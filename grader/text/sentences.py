@@ -64,10 +64,14 @@ def _word_before(chunk: str, start: int, end: int) -> str | None:
         m = _WORD_BEFORE.search(chunk, start, end)
         return m.group(1) if m else None
     back = chunk[start:end][::-1]
-    run = _RUN.match(back).end()
+    m = _RUN.match(back)
+    assert m is not None  # a starred pattern always matches
+    run = m.end()
     if not run:
         return None
-    digits = _DIGITS.match(back).end()
+    m = _DIGITS.match(back)
+    assert m is not None
+    digits = m.end()
     letter = _LETTER.search(chunk, end - run, end)
     if letter is None:
         return chunk[end - digits:end] if digits else None

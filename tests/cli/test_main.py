@@ -129,3 +129,11 @@ def test_eval_rejects_a_malformed_dataset(runner, tmp_path):
     ds.write_text("{not json}\n")
     res = runner.invoke(cli, ["eval", str(ds)])
     assert res.exit_code == 1 and "line 1: not JSON" in res.output
+
+
+def test_version_names_the_grading_core_build(runner):
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0, result.output
+    first, second = result.output.splitlines()
+    assert first.startswith("grader, version ")
+    assert second.startswith("grading core: ")
