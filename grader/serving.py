@@ -35,10 +35,18 @@ def gunicorn_settings() -> dict[str, Any]:
     }
 
 
+# Net allocations between young-generation collections (CPython's default is 700). Grading
+# the seed essay set off about 3 young and 0.25 middle-generation collections, about 4.5% of
+# grading's instructions (15.9M -> 15.2M); at 10,000, none in 100 essays.
+YOUNG_COLLECTION_THRESHOLD = 10_000
+
+
 def freeze_startup_objects(worker: Any = None) -> None:
     """gunicorn's post_worker_init: once the worker has loaded and warmed up the app, its
     objects (Flask, SQLAlchemy, compiled rubrics, the word list: some 150,000) leave the
     garbage collector's view, so the collections that grading's allocations set off walk only
-    what requests made, not the whole heap again and again (gc.freeze)."""
+    what requests made, not the whole heap again and again (gc.freeze); and the young
+    generation is collected every YOUNG_COLLECTION_THRESHOLD allocations, not every 700."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])

@@ -22,16 +22,19 @@ def test_environment_overrides(monkeypatch):
         ["127.0.0.1:9123"], 3, 1, "sync")
 
 
-def test_workers_freeze_their_start_up_objects_out_of_the_collectors_view():
+def test_workers_freeze_their_start_up_objects_and_collect_the_young_less_often():
     import gc
 
-    from grader.serving import freeze_startup_objects
+    from grader.serving import YOUNG_COLLECTION_THRESHOLD, freeze_startup_objects
 
     settings = gunicorn_settings()
     assert settings["post_worker_init"] is freeze_startup_objects
+    thresholds = gc.get_threshold()
     try:
         freeze_startup_objects()
         assert gc.get_freeze_count() > 0
         assert gc.get_count()[0] < 100  # the collector starts again from (almost) nothing
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *thresholds[1:])
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
