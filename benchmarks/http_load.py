@@ -38,6 +38,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from grader.corebuild import describe  # noqa: E402
 from grader.serving import gunicorn_settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -288,6 +289,7 @@ def main() -> None:
             drop_schema(name)
     print(f"{args.clients} clients, {args.workers} {worker_class} workers x {threads} threads, "
           f"{args.seconds:g} s each, {os.cpu_count()} CPUs (client on the same machine)")
+    print(f"Python {sys.version.split()[0]} ({sys.executable}), {describe()}")
     print(f"{'endpoint':28} {'db':11} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
           f"{'server CPU ms/req':>18} {'client CPU ms/req':>18}")
     for endpoint, db, r in results:
