@@ -175,12 +175,11 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
     """The tokens of one whitespace-free chunk of text, with spans relative to the chunk;
     cached, since essays repeat their words."""
     pieces: list[_Piece] = []
-    find = chunk.find
     pos = 0
     # Only underscores lie between the tokens of a chunk, and no token starts with one, so
     # each token is the first occurrence of its text after the previous one.
     for raw in _TOKEN.findall(chunk):
-        s = find(raw, pos)
+        s = chunk.find(raw, pos)
         pos = e = s + len(raw)
         cuts: tuple[int, ...] | None = None
         if len(raw) > 6 and not raw.islower():
@@ -210,18 +209,22 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
 def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
     """Split `text` into tokens whose spans are offsets into the enclosing text."""
     tokens: list[Token] = []
-    append = tokens.append
-    known = _CHUNKS.get
-    find = text.find
     pos = 0
     index = first_index
     # No token holds a space, so the tokens of the text are those of its chunks between
     # spaces; each chunk is the first occurrence of its text after the one before.
+    # (Methods are called directly, not through local aliases such as `append =
+    # tokens.append`: mypyc compiles a direct call to a C primitive, an alias to a generic
+    # Python call costing several times as much.)
     for chunk in text.split():
-        start = find(chunk, pos)
+        start = text.find(chunk, pos)
         pos = start + len(chunk)
         start += offset
-        for s, e, raw, low, norm, st, word, poss, cap in known(chunk) or _chunk_pieces(chunk):
-            append(Token(raw, start + s, start + e, index, low, norm, st, word, poss, cap))
+        pieces = _CHUNKS.get(chunk)
+        if pieces is None:
+            pieces = _chunk_pieces(chunk)
+        for s, e, raw, low, norm, st, word, poss, cap in pieces:
+            tokens.append(Token(raw, start + s, start + e, index, low, norm, st, word, poss,
+                                cap))
             index += 1
     return tokens
