@@ -310,10 +310,11 @@ QUOTE_MARKS = "\"“”‘’'-"
 def _next_content(doc: Document) -> list[int]:
     """For each token, the index of the next token a phrase may continue with (articles and
     quote marks skipped, within the sentence), or -1."""
-    nxt = doc.cache.get("next-content")
+    nxt: list[int] | None = doc.cache.get("next-content")
     if nxt is None:
         tokens, forms, sentence_of = doc.tokens, doc.forms, doc.sentence_of
-        skipped = {i for i, t in enumerate(tokens) if t.text in QUOTE_MARKS}
+        # a word (it starts with a letter or digit) is never one of the marks
+        skipped = {i for i, t in enumerate(tokens) if not t.is_word and t.text in QUOTE_MARKS}
         skipped.update(i for a in ARTICLES for i in doc.by_form.get(a, ()) if forms[i] in ARTICLES)
         nxt = list(range(1, len(tokens) + 1))
         for s in doc.sentences:

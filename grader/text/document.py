@@ -113,10 +113,11 @@ class Document:
         if entity is not None:
             return self.by_entity.get(entity, [])
         if prefix:
+            # (the cached values typed: mypyc then calls str and list methods directly)
             key = ("prefix", norm)
-            hit = self.cache.get(key)
+            hit: list[int] | None = self.cache.get(key)
             if hit is None:
-                forms = self.cache.get("sorted-forms")
+                forms: list[str] | None = self.cache.get("sorted-forms")
                 if forms is None:
                     forms = self.cache["sorted-forms"] = sorted(self.by_form)
                 # the forms starting with `norm` are one run of the sorted list

@@ -48,7 +48,9 @@ def _add_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) ->
 
 
 # A full stop, question or exclamation mark (with closing quotes/brackets) then space.
-_CANDIDATE = re.compile(r"[.!?…]+[\"”’'\)\]]*(?=\s)")
+# ("[.!?…][.!?…]*", not "[.!?…]+": a pattern opening with a character class lets the regex
+# engine skip to the marks; one opening with a repeat is tried at every character.)
+_CANDIDATE = re.compile(r"[.!?…][.!?…]*[\"”’'\)\]]*(?=\s)")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’-]*|\d+)$")
 _RUN = re.compile(r"[\w.'’-]*")
 _LETTER = re.compile(r"[^\W\d_]")
