@@ -27,16 +27,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from ..text.document import Document, Mention
 from ..text.lexicon import ARTICLES
 from ..text.tokens import by_fields, normalise, stem, tokenize
 
-MAX_ALTERNATIVES = 200
-MAX_PHRASE_WORDS = 12
-MAX_RUBRIC_ALTERNATIVES = 5_000  # in all cues of a rubric: bounds grading time (bundled: 425)
-START = "^"  # a cue word: the start of a sentence or list item
+MAX_ALTERNATIVES: Final = 200
+MAX_PHRASE_WORDS: Final = 12
+# in all cues of a rubric: bounds grading time (bundled: 425)
+MAX_RUBRIC_ALTERNATIVES: Final = 5_000
+START: Final = "^"  # a cue word: the start of a sentence or list item
 
 
 class CueError(ValueError):
@@ -304,7 +305,7 @@ class AllOf:
 Cue = Phrase | AllOf
 
 
-QUOTE_MARKS = "\"“”‘’'-"
+QUOTE_MARKS: Final = "\"“”‘’'-"
 
 
 def _next_content(doc: Document) -> list[int]:
@@ -390,9 +391,9 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
     return j
 
 
-LABEL_MARKS = frozenset(")].:-=")
-PART_WORDS = frozenset("step part stage question".split())
-ITEM_MARKS = frozenset(";:-)•.!?")  # marks that open a list item inside a sentence
+LABEL_MARKS: Final = frozenset(")].:-=")
+PART_WORDS: Final = frozenset("step part stage question".split())
+ITEM_MARKS: Final = frozenset(";:-)•.!?")  # marks that open a list item inside a sentence
 
 
 def _list_labels(doc: Document) -> frozenset[int]:
@@ -525,7 +526,7 @@ def _closest_group(found: list[list[Hit]], within: int) -> tuple[int, int] | Non
     return None
 
 
-REFERENCE_OPENERS = frozenset("this that it these they which".split())
+REFERENCE_OPENERS: Final = frozenset("this that it these they which".split())
 
 
 def _opens_with_reference(doc: Document, sentence: int) -> bool:

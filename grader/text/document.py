@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from .dates import YearMention, find_years
 from .lexicon import ARTICLES, Lexicon
@@ -12,8 +12,8 @@ from .scopes import clause_ids, scope_flags
 from .sentences import paragraph_spans, sentence_spans
 from .tokens import Token, by_fields, make_token, stem, tokenize
 
-PRONOUNS = frozenset("he him his she her they them their".split())
-FIRST_PERSON = frozenset("i we my our me us".split())
+PRONOUNS: Final = frozenset("he him his she her they them their".split())
+FIRST_PERSON: Final = frozenset("i we my our me us".split())
 
 
 @dataclass(slots=True)
