@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from ..report.model import Flag
 from ..rubric.cues import Hit, Phrase, compile_phrase
@@ -10,22 +11,22 @@ from ..rubric.model import Factor, Rubric
 from ..text.document import FIRST_PERSON, Document
 from .similarity import paraphrase_hits
 
-DISCOURSE_VERBS = compile_phrase(
+DISCOURSE_VERBS: Final = compile_phrase(
     "cover*|discuss*|writ*|wrote|mention*|talk*|look at|focus*|consider*|includ*|deal with|"
     "explain*|describ*|go into|examin*|analys*|analyz*|address*|explor*")
-ESSAY_SUBJECT = compile_phrase("this essay|this answer|this piece|my essay|my answer")
-DISCLAIMERS = compile_phrase(
+ESSAY_SUBJECT: Final = compile_phrase("this essay|this answer|this piece|my essay|my answer")
+DISCLAIMERS: Final = compile_phrase(
     "different topic|another topic|different subject|another subject|not relevant|irrelevant|"
     "another story|different story|off topic|off-topic|beside the point|unrelated|"
     "not part of this essay|not what this essay|nothing to do with|"
     "other dictators|other dictatorships")
-DIRECT_NEGATORS = frozenset("no not never without".split())
+DIRECT_NEGATORS: Final = frozenset("no not never without".split())
 # Openers that carry a passage on: "This meant…", "He…", "As a result…".
-CONTINUERS = frozenset("this that these it its he she they his her their him them so thus "
-                       "therefore consequently because as".split())
-LINK_REACH = 15
-HEDGES = frozenset("may might perhaps maybe possibly".split())
-WINDOW_AFTER = 6
+CONTINUERS: Final = frozenset("this that these it its he she they his her their him them so thus "
+                              "therefore consequently because as".split())
+LINK_REACH: Final = 15
+HEDGES: Final = frozenset("may might perhaps maybe possibly".split())
+WINDOW_AFTER: Final = 6
 
 
 @dataclass

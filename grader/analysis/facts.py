@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from ..report.model import Flag
 from ..rubric.cues import Hit, Phrase
@@ -11,23 +12,24 @@ from ..text.dates import MONTHS, YearMention
 from ..text.document import Document
 from .people import People
 
-ANAPHORS = frozenset("this it that these".split())
-HOSTILE = frozenset("against oppose opposed opposing defeat defeated beat beaten attack attacked "
-                    "crush crushed expel expelled versus vs rival rivals stop weaken destroy "
-                    "fought fight broke split quarrelled quarreled turned left".split())
-SUBJECT_GAP = frozenset("also then later soon quickly first had has have did was were is "
-                        "eventually finally only even actually".split())
-COPULA = frozenset("was is were are became".split())
-MEMBER_LINKS = frozenset(", and of with including namely made up consisting the by : was were "
-                         "between".split())
-RELATIVE = frozenset("which that who".split())
-LIST_OPENERS = frozenset("of with including namely : made consisting".split())
-OWNED_NOUNS = frozenset("idea policy plan theory answer brainchild belief slogan "
-                        "invention creation view".split())
-YEAR_CAP = 12
-CONTEXT_REACH = 15
-CLAUSE_PENALTY = 4
-MONTH_NAMES = {v: k.capitalize() for k, v in MONTHS.items()}
+ANAPHORS: Final = frozenset("this it that these".split())
+HOSTILE: Final = frozenset(
+    "against oppose opposed opposing defeat defeated beat beaten attack attacked "
+    "crush crushed expel expelled versus vs rival rivals stop weaken destroy "
+    "fought fight broke split quarrelled quarreled turned left".split())
+SUBJECT_GAP: Final = frozenset("also then later soon quickly first had has have did was were is "
+                               "eventually finally only even actually".split())
+COPULA: Final = frozenset("was is were are became".split())
+MEMBER_LINKS: Final = frozenset(
+    ", and of with including namely made up consisting the by : was were between".split())
+RELATIVE: Final = frozenset("which that who".split())
+LIST_OPENERS: Final = frozenset("of with including namely : made consisting".split())
+OWNED_NOUNS: Final = frozenset("idea policy plan theory answer brainchild belief slogan "
+                               "invention creation view".split())
+YEAR_CAP: Final = 12
+CONTEXT_REACH: Final = 15
+CLAUSE_PENALTY: Final = 4
+MONTH_NAMES: Final = {v: k.capitalize() for k, v in MONTHS.items()}
 
 
 @dataclass

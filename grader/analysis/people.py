@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from ..text.document import Document
 from ..text.tokens import by_fields
 
-SINGULAR = frozenset("he him his she her himself herself".split())
-PLURAL = frozenset("they them their themselves".split())
-PRONOUNS = SINGULAR | PLURAL
+SINGULAR: Final = frozenset("he him his she her himself herself".split())
+PLURAL: Final = frozenset("they them their themselves".split())
+PRONOUNS: Final = SINGULAR | PLURAL
 
 
 @dataclass(slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from ..report.model import CaseIssue, SpellingIssue, Stats, Writing
 from ..rubric.model import Rubric
 from ..text import english
 from ..text.document import Document
 
-MAX_SPELLING = 50
+MAX_SPELLING: Final = 50
 
 
 @dataclass

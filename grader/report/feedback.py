@@ -7,14 +7,16 @@ student's details show, from cue labels) and ``{missing}`` (the factor's descrip
 
 from __future__ import annotations
 
+from typing import Final
+
 from ..analysis.coverage import Coverage
 from ..rubric.model import Rubric
 from ..text.document import Document
 from .model import Feedback, Flag
 
-QUOTE_WORDS = 12
+QUOTE_WORDS: Final = 12
 
-DEFAULTS = {
+DEFAULTS: Final = {
     "explained": "You explain {title}: {details}.",
     "identified": "You mention {title} (\u201c{quote}\u201d) but do not yet explain it with a "
                   "specific detail and how it helped.",

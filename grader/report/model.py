@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Final
 
-REPORT_VERSION = "1"
+REPORT_VERSION: Final = "1"
 
 
 @dataclass
@@ -115,8 +115,8 @@ class Report:
         }
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_LEAVES = frozenset({str, int, float, bool, type(None)})
+_FIELDS: Final[dict[type, tuple[str, ...]]] = {}
+_LEAVES: Final = frozenset({str, int, float, bool, type(None)})
 
 
 def _plain(value: Any) -> Any:

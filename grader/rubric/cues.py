@@ -27,16 +27,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
-from ..text.document import Document
+from ..text.document import Document, Mention
 from ..text.lexicon import ARTICLES
 from ..text.tokens import by_fields, normalise, stem, tokenize
 
-MAX_ALTERNATIVES = 200
-MAX_PHRASE_WORDS = 12
-MAX_RUBRIC_ALTERNATIVES = 5_000  # in all cues of a rubric: bounds grading time (bundled: 425)
-START = "^"  # a cue word: the start of a sentence or list item
+MAX_ALTERNATIVES: Final = 200
+MAX_PHRASE_WORDS: Final = 12
+# in all cues of a rubric: bounds grading time (bundled: 425)
+MAX_RUBRIC_ALTERNATIVES: Final = 5_000
+START: Final = "^"  # a cue word: the start of a sentence or list item
 
 
 class CueError(ValueError):
@@ -90,6 +91,15 @@ class Hit:
         return by_fields(self)
 
 
+# One alternative of a group (see Phrase.__post_init__): its index, the stems and entity ids
+# the essay must contain, and its prefix words; a lone word also says whether it is a single
+# letter (which a list item's label is not a mention of).
+_Entry = tuple[int, frozenset[str], tuple[str, ...]]
+_Single = tuple[int, frozenset[str], tuple[str, ...], bool]
+# (kind, key, lone words, other alternatives, alternatives by the stem of their second word)
+_Group = tuple[str, str, list[_Single], list[_Entry], dict[str, list[_Entry]]]
+
+
 @dataclass
 class Phrase:
     """Alternatives, each a sequence of Words."""
@@ -98,7 +108,9 @@ class Phrase:
     about: frozenset[str] = frozenset()
     cancel: list[Phrase] = field(default_factory=list)
     label: str | None = None
-    _groups: list[tuple] = field(default_factory=list, repr=False)
+    # Typed exactly, not as bare tuples: mypyc then unpacks them natively instead of through
+    # the generic iterator protocol, once per group and alternative of every match.
+    _groups: list[_Group] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         # The alternatives grouped by their first word (a stem, a prefix or an entity), so
@@ -107,7 +119,8 @@ class Phrase:
         # A lone word's start is its match (but for a one-letter word that labels a list
         # item); a longer alternative whose second word is a plain word is grouped under that
         # word's stem, for a cheap look at the word after the first before the full match.
-        groups: dict[tuple[str, str], tuple[list, list, dict]] = {}
+        groups: dict[tuple[str, str],
+                     tuple[list[_Single], list[_Entry], dict[str, list[_Entry]]]] = {}
         for k, alt in enumerate(self.alternatives):
             w = alt[0]
             needs = frozenset(x.key for x in alt if not x.prefix and not x.start)
@@ -125,7 +138,8 @@ class Phrase:
                 by_second.setdefault(alt[1].stem, []).append((k, needs, prefixes))
             else:
                 plain.append((k, needs, prefixes))
-        self._groups = [(kind, key, *parts) for (kind, key), parts in groups.items()]
+        self._groups = [(kind, key, singles, plain, by_second)
+                        for (kind, key), (singles, plain, by_second) in groups.items()]
 
     def words(self) -> set[str]:
         return {w.norm for alt in self.alternatives for w in alt if w.entity is None}
@@ -159,19 +173,25 @@ class Phrase:
             for k, needs, prefixes, letter in singles:
                 if not needs <= present or prefixes and not _has_prefixes(doc, prefixes):
                     continue
-                # a lone word matches wherever it starts (the index holds only words)
+                # a lone word matches wherever it starts (the index holds only words); plain
+                # loops, not generators passed to extend(): cheaper once compiled
                 if kind == "entity":
-                    starts.extend((i, k, _mention_end(mentions_at[i], key)) for i in where)
+                    for i in where:
+                        starts.append((i, k, _mention_end(mentions_at[i], key)))
                 elif letter:
                     labels = _list_labels(doc)
-                    starts.extend((i, k, i + 1) for i in where if i not in labels)
+                    for i in where:
+                        if i not in labels:
+                            starts.append((i, k, i + 1))
                 else:
-                    starts.extend((i, k, i + 1) for i in where)
+                    for i in where:
+                        starts.append((i, k, i + 1))
             for k, needs, prefixes in plain:
                 if needs <= present and (not prefixes or _has_prefixes(doc, prefixes)):
-                    starts.extend((i, k, 0) for i in where)
+                    for i in where:
+                        starts.append((i, k, 0))
             if by_second:
-                live = {}
+                live: dict[str, list[int]] = {}
                 for second, entries in by_second.items():
                     ks = [k for k, needs, prefixes in entries if needs <= present
                           and (not prefixes or _has_prefixes(doc, prefixes))]
@@ -186,7 +206,8 @@ class Phrase:
                     if j >= 0:
                         found = live.get(stems[j])
                         if found:
-                            starts.extend((i, k, 0) for k in found)
+                            for k in found:
+                                starts.append((i, k, 0))
         if not starts:
             return hits
         starts.sort()
@@ -284,16 +305,17 @@ class AllOf:
 Cue = Phrase | AllOf
 
 
-QUOTE_MARKS = "\"“”‘’'-"
+QUOTE_MARKS: Final = "\"“”‘’'-"
 
 
 def _next_content(doc: Document) -> list[int]:
     """For each token, the index of the next token a phrase may continue with (articles and
     quote marks skipped, within the sentence), or -1."""
-    nxt = doc.cache.get("next-content")
+    nxt: list[int] | None = doc.cache.get("next-content")
     if nxt is None:
         tokens, forms, sentence_of = doc.tokens, doc.forms, doc.sentence_of
-        skipped = {i for i, t in enumerate(tokens) if t.text in QUOTE_MARKS}
+        # a word (it starts with a letter or digit) is never one of the marks
+        skipped = {i for i, t in enumerate(tokens) if not t.is_word and t.text in QUOTE_MARKS}
         skipped.update(i for a in ARTICLES for i in doc.by_form.get(a, ()) if forms[i] in ARTICLES)
         nxt = list(range(1, len(tokens) + 1))
         for s in doc.sentences:
@@ -311,7 +333,7 @@ def _has_prefixes(doc: Document, prefixes: tuple[str, ...]) -> bool:
     return all(doc.positions(norm, norm, True) for norm in prefixes)
 
 
-def _mention_end(mentions: list, entity: str) -> int:
+def _mention_end(mentions: list[Mention], entity: str) -> int:
     """Where the mention of `entity` among those starting at one token ends."""
     for m in mentions:
         if m.entity == entity:
@@ -328,10 +350,10 @@ def _doc_keys(doc: Document) -> set[str]:
     return keys
 
 
-def _cached(cue, doc: Document, first: int, last: int | None) -> list[Hit]:
+def _cached(cue: Phrase | AllOf, doc: Document, first: int, last: int | None) -> list[Hit]:
     """Match a cue once per document; ranges filter the cached hits."""
     key = id(cue)
-    hits = doc.cache.get(key)
+    hits: list[Hit] | None = doc.cache.get(key)
     if hits is None:
         hits = cue._find_all(doc)
         doc.cache[key] = hits
@@ -369,9 +391,9 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
     return j
 
 
-LABEL_MARKS = frozenset(")].:-=")
-PART_WORDS = frozenset("step part stage question".split())
-ITEM_MARKS = frozenset(";:-)•.!?")  # marks that open a list item inside a sentence
+LABEL_MARKS: Final = frozenset(")].:-=")
+PART_WORDS: Final = frozenset("step part stage question".split())
+ITEM_MARKS: Final = frozenset(";:-)•.!?")  # marks that open a list item inside a sentence
 
 
 def _list_labels(doc: Document) -> frozenset[int]:
@@ -504,7 +526,7 @@ def _closest_group(found: list[list[Hit]], within: int) -> tuple[int, int] | Non
     return None
 
 
-REFERENCE_OPENERS = frozenset("this that it these they which".split())
+REFERENCE_OPENERS: Final = frozenset("this that it these they which".split())
 
 
 def _opens_with_reference(doc: Document, sentence: int) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
-MONTHS = {
+MONTHS: Final = {
     m: i + 1
     for i, m in enumerate(
         "january february march april may june july august september october november december"
@@ -13,8 +14,9 @@ MONTHS = {
     )
 }
 
-_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})(?:\s*[-–/]\s*([0-9]{2}|1[0-9]{3}|20[0-9]{2}))?$")
-_DECADE = re.compile(r"^(1[0-9]{2}0|20[0-9]0)'?s$")
+_YEAR: Final = re.compile(
+    r"^(1[0-9]{3}|20[0-9]{2})(?:\s*[-–/]\s*([0-9]{2}|1[0-9]{3}|20[0-9]{2}))?$")
+_DECADE: Final = re.compile(r"^(1[0-9]{2}0|20[0-9]0)'?s$")
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from .dates import YearMention, find_years
 from .lexicon import ARTICLES, Lexicon
@@ -12,8 +12,8 @@ from .scopes import clause_ids, scope_flags
 from .sentences import paragraph_spans, sentence_spans
 from .tokens import Token, by_fields, make_token, stem, tokenize
 
-PRONOUNS = frozenset("he him his she her they them their".split())
-FIRST_PERSON = frozenset("i we my our me us".split())
+PRONOUNS: Final = frozenset("he him his she her they them their".split())
+FIRST_PERSON: Final = frozenset("i we my our me us".split())
 
 
 @dataclass(slots=True)
@@ -113,19 +113,23 @@ class Document:
         if entity is not None:
             return self.by_entity.get(entity, [])
         if prefix:
+            # (the cached values typed: mypyc then calls str and list methods directly)
             key = ("prefix", norm)
-            hit = self.cache.get(key)
+            hit: list[int] | None = self.cache.get(key)
             if hit is None:
-                forms = self.cache.get("sorted-forms")
+                forms: list[str] | None = self.cache.get("sorted-forms")
                 if forms is None:
                     forms = self.cache["sorted-forms"] = sorted(self.by_form)
                 # the forms starting with `norm` are one run of the sorted list
                 k = bisect_left(forms, norm)
                 found: list[int] = []
+                matched = 0
                 while k < len(forms) and forms[k].startswith(norm):
                     found.extend(self.by_form[forms[k]])
+                    matched += 1
                     k += 1
-                hit = sorted(found)
+                # each form's places are ascending already: only several forms need a sort
+                hit = sorted(found) if matched > 1 else found
                 self.cache[key] = hit
             return hit
         # a word's stem is a function of its form, so equal forms have equal stems
@@ -184,7 +188,8 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     stems = [t.stem for t in tokens]
     corrected = [False] * len(tokens)
     # every word is found under its own normal form, a corrected word under its correction too
-    by_form = {norm: at[:] for norm, at in by_norm.items()}
+    # (copies by list.copy(), not at[:]: compiled, the slice goes through a generic path)
+    by_form = {norm: at.copy() for norm, at in by_norm.items()}
     by_stem: dict[str, list[int]] = {}
     merged: set[str] = set()  # keys given positions of more than one word: sorted at the end
     merged_forms: set[str] = set()
@@ -231,7 +236,7 @@ def _add_places(index: dict[str, list[int]], key: str, at: list[int], merged: se
     (its list is sorted once all words are in)."""
     got = index.get(key)
     if got is None:
-        index[key] = at[:]
+        index[key] = at.copy()
     else:
         got.extend(at)
         merged.add(key)

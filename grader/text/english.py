@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from functools import lru_cache
+from typing import Final
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -55,7 +56,7 @@ def _variants(word: str) -> list[str]:
 
 # The word list's floor count (50) holds names and rarities ("trotski", "kirov"); a word
 # above it is an ordinary English word that a misspelt name must never be taken for.
-COMMON_ABOVE = 60
+COMMON_ABOVE: Final = 60
 
 
 @lru_cache(maxsize=100_000)

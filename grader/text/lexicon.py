@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -11,10 +11,10 @@ from rapidfuzz.distance import OSA
 from . import english
 from .tokens import by_fields, normalise, stem, tokenize
 
-ARTICLES = frozenset(("the", "a", "an"))
+ARTICLES: Final = frozenset(("the", "a", "an"))
 
-_SOUNDS = (("tch", "ch"), ("kh", "k"), ("ck", "k"), ("ph", "f"), ("oo", "u"), ("w", "v"),
-           ("j", "g"), ("y", "i"), ("z", "s"), ("ie", "i"), ("ei", "i"))
+_SOUNDS: Final = (("tch", "ch"), ("kh", "k"), ("ck", "k"), ("ph", "f"), ("oo", "u"), ("w", "v"),
+                  ("j", "g"), ("y", "i"), ("z", "s"), ("ie", "i"), ("ei", "i"))
 
 
 def sound_key(word: str) -> str:

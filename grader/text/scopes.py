@@ -3,36 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from .tokens import Token
 
-CLAUSE_PUNCT = frozenset(",;:()[]–—-\"“”‘’")
-CLAUSE_WORDS = frozenset(
+CLAUSE_PUNCT: Final = frozenset(",;:()[]–—-\"“”‘’")
+CLAUSE_WORDS: Final = frozenset(
     "but while whereas although though because since so which who whom whose when where "
     "after before until unless if then yet however therefore thus meaning".split()
 )
 # "and" starts a new clause when a subject or a time phrase follows it.
-AND_OPENERS = frozenset(
+AND_OPENERS: Final = frozenset(
     "then later in on after so he she they it we i this that was were had also all both each "
     "eventually finally".split()
 )
-NEGATORS = frozenset(
+NEGATORS: Final = frozenset(
     "not never no nobody nothing none neither nor without cannot didnt dont doesnt wasnt "
     "werent isnt arent couldnt wouldnt shouldnt hadnt hasnt havent wont cant".split())
-NEGATION_EXCEPTIONS = frozenset("only just merely simply longer".split())  # "not only"
-REPORTING = frozenset(
+NEGATION_EXCEPTIONS: Final = frozenset("only just merely simply longer".split())  # "not only"
+REPORTING: Final = frozenset(
     "said say says saying claim claimed claims claiming argue argued argues believe believed "
     "believes thought think thinks felt feel alleged allegedly supposedly rumoured rumored "
     "blamed blame blames suggested suggests according reportedly insisted maintained".split()
 )
 # "the Testament said that …" reports a document's content, not someone's claim;
 # "Stalin said this in 1917" asserts when he said it.
-DOCUMENT_NOUNS = frozenset("testament will letter letters note notes document report book "
-                           "article policy plan law decree constitution".split())
-NOT_A_CLAIM_AFTER = frozenset("this it so nothing something much little".split())
-MODALS = frozenset("would could might may should if perhaps maybe possibly unless".split())
+DOCUMENT_NOUNS: Final = frozenset("testament will letter letters note notes document report book "
+                                  "article policy plan law decree constitution".split())
+NOT_A_CLAIM_AFTER: Final = frozenset("this it so nothing something much little".split())
+MODALS: Final = frozenset("would could might may should if perhaps maybe possibly unless".split())
 # the words that can open a scope (and any word ending in "n't")
-_OPENERS = NEGATORS | REPORTING | MODALS | {"some"}
+_OPENERS: Final = NEGATORS | REPORTING | MODALS | {"some"}
 
 
 def is_negator(tok: Token) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS: Final = frozenset(
     """
     mr mrs ms dr prof st sr jr gen col capt lt sgt maj cpl rev hon gov pres
     e.g i.e etc vs cf ca c approx dept est fig no nos vol p pp ch ed eds
@@ -15,7 +16,7 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*")
+_PARAGRAPH_BREAK: Final = re.compile(r"\n\s*")
 
 
 def _make_tokenizer() -> PunktSentenceTokenizer:
@@ -24,7 +25,7 @@ def _make_tokenizer() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(params)
 
 
-_PUNKT = _make_tokenizer()
+_PUNKT: Final = _make_tokenizer()
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -48,12 +49,14 @@ def _add_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) ->
 
 
 # A full stop, question or exclamation mark (with closing quotes/brackets) then space.
-_CANDIDATE = re.compile(r"[.!?…]+[\"”’'\)\]]*(?=\s)")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w.'’-]*|\d+)$")
-_RUN = re.compile(r"[\w.'’-]*")
-_LETTER = re.compile(r"[^\W\d_]")
-_DIGITS = re.compile(r"\d*")
-_NEXT = re.compile(r"\s*(\S)")
+# ("[.!?…][.!?…]*", not "[.!?…]+": a pattern opening with a character class lets the regex
+# engine skip to the marks; one opening with a repeat is tried at every character.)
+_CANDIDATE: Final = re.compile(r"[.!?…][.!?…]*[\"”’'\)\]]*(?=\s)")
+_WORD_BEFORE: Final = re.compile(r"([^\W\d_][\w.'’-]*|\d+)$")
+_RUN: Final = re.compile(r"[\w.'’-]*")
+_LETTER: Final = re.compile(r"[^\W\d_]")
+_DIGITS: Final = re.compile(r"\d*")
+_NEXT: Final = re.compile(r"\s*(\S)")
 
 
 def _word_before(chunk: str, start: int, end: int) -> str | None:
@@ -100,7 +103,7 @@ def _clear_break(chunk: str, m: re.Match) -> bool:
 
 # "the nucleus.The mRNA": a sentence break whose space was lost.
 # (The mark comes first so that the search skips to the marks; the break is after it.)
-_GLUED_BREAK = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_GLUED_BREAK: Final = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -6,18 +6,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from nltk.stem.snowball import SnowballStemmer
 
 from . import english as _english
 
 # Words (letters/digits with inner apostrophes or hyphens) or single punctuation marks.
-_WORD = r"[^\W_]+(?:['’-][^\W_]+)*"
-_TOKEN = re.compile(_WORD + r"|[^\w\s]")
-_STEMMER = SnowballStemmer("english", ignore_stopwords=False)
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
-_WORDISH = re.compile(r"[^\W_]")
+_WORD: Final = r"[^\W_]+(?:['’-][^\W_]+)*"
+_TOKEN: Final = re.compile(_WORD + r"|[^\w\s]")
+_STEMMER: Final = SnowballStemmer("english", ignore_stopwords=False)
+_APOSTROPHES: Final = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_WORDISH: Final = re.compile(r"[^\W_]")
 
 
 def by_fields(obj: Any) -> tuple[type, tuple[Any, ...]]:
@@ -82,12 +82,12 @@ def normalise(word: str) -> tuple[str, bool]:
     return low, False
 
 
-_FORMS: dict[str, tuple[str, str, str, bool, bool, bool]] = {}
+_FORMS: Final[dict[str, tuple[str, str, str, bool, bool, bool]]] = {}
 # Words glued where a line break was lost: "energyActive" is "energy" + "Active".
-_GLUED = re.compile(r"[a-z]{3}(?=[A-Z][a-z]{2})")
+_GLUED: Final = re.compile(r"[a-z]{3}(?=[A-Z][a-z]{2})")
 # A list number glued to the word before it: "ribosome3", "tRNA2", "cell3golgi" (not "CO2",
 # "G1", "1st" or "covid19").
-_GLUED_NUMBER = re.compile(r"([^\W\d_]{2,})([1-9])([^\W\d_]{3,})?")
+_GLUED_NUMBER: Final = re.compile(r"([^\W\d_]{2,})([1-9])([^\W\d_]{3,})?")
 
 
 def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
@@ -120,7 +120,7 @@ def _number_cuts(raw: str) -> tuple[int, ...] | None:
     return (cut, cut + 1) if m.group(3) else (cut,)
 
 
-_CASE_RUN = re.compile(r"[A-Z]+|[a-z]+")
+_CASE_RUN: Final = re.compile(r"[A-Z]+|[a-z]+")
 
 
 @lru_cache(maxsize=20_000)
@@ -165,22 +165,21 @@ def _case_cuts(raw: str) -> tuple[int, ...]:
 
 # (start, end, text, lower, norm, stem, is_word, possessive, capitalised)
 _Piece = tuple[int, int, str, str, str, str, bool, bool, bool]
-_CHUNKS: dict[str, tuple[_Piece, ...]] = {}
+_CHUNKS: Final[dict[str, tuple[_Piece, ...]]] = {}
 # Enough for the vocabulary essays share; full, it holds about 15 MB (200,000 would be 57 MB
 # more per worker, measured on random words, for chunks that rarely come back).
-MAX_CHUNKS = 50_000
+MAX_CHUNKS: Final = 50_000
 
 
 def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
     """The tokens of one whitespace-free chunk of text, with spans relative to the chunk;
     cached, since essays repeat their words."""
     pieces: list[_Piece] = []
-    find = chunk.find
     pos = 0
     # Only underscores lie between the tokens of a chunk, and no token starts with one, so
     # each token is the first occurrence of its text after the previous one.
     for raw in _TOKEN.findall(chunk):
-        s = find(raw, pos)
+        s = chunk.find(raw, pos)
         pos = e = s + len(raw)
         cuts: tuple[int, ...] | None = None
         if len(raw) > 6 and not raw.islower():
@@ -210,18 +209,22 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
 def tokenize(text: str, offset: int = 0, first_index: int = 0) -> list[Token]:
     """Split `text` into tokens whose spans are offsets into the enclosing text."""
     tokens: list[Token] = []
-    append = tokens.append
-    known = _CHUNKS.get
-    find = text.find
     pos = 0
     index = first_index
     # No token holds a space, so the tokens of the text are those of its chunks between
     # spaces; each chunk is the first occurrence of its text after the one before.
+    # (Methods are called directly, not through local aliases such as `append =
+    # tokens.append`: mypyc compiles a direct call to a C primitive, an alias to a generic
+    # Python call costing several times as much.)
     for chunk in text.split():
-        start = find(chunk, pos)
+        start = text.find(chunk, pos)
         pos = start + len(chunk)
         start += offset
-        for s, e, raw, low, norm, st, word, poss, cap in known(chunk) or _chunk_pieces(chunk):
-            append(Token(raw, start + s, start + e, index, low, norm, st, word, poss, cap))
+        pieces = _CHUNKS.get(chunk)
+        if pieces is None:
+            pieces = _chunk_pieces(chunk)
+        for s, e, raw, low, norm, st, word, poss, cap in pieces:
+            tokens.append(Token(raw, start + s, start + e, index, low, norm, st, word, poss,
+                                cap))
             index += 1
     return tokens
