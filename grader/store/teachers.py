@@ -1,18 +1,21 @@
-"""Teacher accounts: create (a teacher owner plus a hashed password), check a sign-in."""
+"""Teacher accounts: create (a teacher owner plus a hashed password), change the password.
+
+Signing in (checking the password, starting a session) is in grader.store.web_sessions.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from .audit import record
-from .models import Owner, utcnow
-from .web_models import Teacher
+from .models import Owner
+from .web_models import Teacher, TeacherSession
 
 MIN_PASSWORD = 8
 # Checked when the e-mail is unknown, so a sign-in takes as long whether or not it exists.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class AccountError(ValueError):
@@ -51,18 +54,10 @@ def get_teacher(session: Session, teacher_id: int) -> Teacher | None:
     return session.get(Teacher, teacher_id)
 
 
-def check_sign_in(session: Session, email: str, password: str) -> Teacher | None:
-    """The teacher if the password matches (same work for unknown e-mails), else None."""
-    teacher = find_teacher(session, email)
-    ok = check_password_hash(teacher.password_hash if teacher else _DUMMY_HASH, password)
-    if teacher is None or not ok:
-        return None
-    teacher.last_sign_in_at = utcnow()
-    return teacher
-
-
 def set_password(session: Session, teacher: Teacher, password: str) -> None:
+    """A new password; every session the teacher had is ended (signed out everywhere)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
     teacher.password_hash = generate_password_hash(password)
+    session.execute(delete(TeacherSession).where(TeacherSession.teacher_id == teacher.id))
     record(session, teacher.owner_id, "cli", "teacher.password", teacher.email, {})

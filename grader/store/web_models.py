@@ -1,4 +1,4 @@
-"""Tables for the teacher web app: teacher accounts (each an owner) and their assignments."""
+"""Tables for the teacher web app: teacher accounts (each an owner), sessions, assignments."""
 
 from __future__ import annotations
 
@@ -22,6 +22,22 @@ class Teacher(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class TeacherSession(Base):
+    """A signed-in browser: the SHA-256 of the session id its cookie carries, until expiry.
+
+    Signing out deletes the row, a password change deletes the teacher's rows: a copied
+    cookie stops working at once on every worker.
+    """
+
+    __tablename__ = "teacher_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teachers.id", ondelete="CASCADE"),
+                                            index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class Assignment(Base):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..store import get_store
-from ..store.teachers import check_sign_in
+from ..store.web_sessions import sign_in as start_session
 from . import throttle
 from .security import safe_next, sign_in, sign_out
 from .views import bp
@@ -25,13 +25,11 @@ def sign_in_page() -> ResponseReturnValue:
     if request.method == "POST":
         email = request.form.get("email", "").strip()[:320]
         password = request.form.get("password", "")[:1000]
-        with get_store().write() as session:
-            teacher = check_sign_in(session, email, password)
-            if teacher is not None:
-                session.expunge(teacher)
-        if teacher is not None:
+        started = start_session(get_store(), email, password,
+                                current_app.permanent_session_lifetime)
+        if started is not None:
             throttle.succeeded()
-            sign_in(teacher)
+            sign_in(*started)
             return redirect(safe_next(request.args.get("next")))
         error = "That e-mail address and password do not match an account."
         status = 401

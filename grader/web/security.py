@@ -8,21 +8,23 @@ matching token are refused with 400. SameSite=Lax cookies are a second line of d
 from __future__ import annotations
 
 import functools
-import hashlib
 import hmac
 import os
 import secrets
+import urllib.parse
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
 from ..store import get_store
-from ..store.teachers import get_teacher
+from ..store.models import utcnow
 from ..store.web_models import Teacher
+from ..store.web_sessions import end_session, renew_session, session_teacher
 
+SESSION_ID = "sid"  # the cookie's key for the server-side session id
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -106,39 +108,47 @@ def check_csrf() -> None:
                                "Reload the page and try again.")
 
 
-def _auth_stamp(teacher: Teacher) -> str:
-    """Changes when the password does, so a new password ends every older session."""
-    return hashlib.sha256(teacher.password_hash.encode()).hexdigest()[:24]
-
-
-def sign_in(teacher: Teacher) -> None:
-    """Start a fresh session for `teacher` (a new CSRF token too)."""
+def sign_in(teacher: Teacher, session_id: str) -> None:
+    """Start a fresh cookie for the server-side session `session_id` (a new CSRF token too)."""
     session.clear()
     session.permanent = True
-    session["teacher_id"] = teacher.id
-    session["owner_id"] = teacher.owner_id
-    session["auth"] = _auth_stamp(teacher)
+    session[SESSION_ID] = session_id
     csrf_token()
 
 
 def sign_out() -> None:
+    """End the session on the server (the cookie stops working everywhere), then the cookie."""
+    session_id = session.get(SESSION_ID)
+    if session_id:
+        with get_store().write() as s:
+            end_session(s, str(session_id))
     session.clear()
 
 
 def load_teacher() -> None:
-    """before_request: g.teacher from the session (None if signed out or the account is gone)."""
+    """before_request: g.teacher from the server-side session the cookie names (else None).
+
+    A session past half its lifetime is renewed (one short write), so a teacher at work
+    stays signed in while an abandoned session expires WEB_SESSION_HOURS after last use.
+    """
     g.teacher = None
-    teacher_id = session.get("teacher_id")
-    if teacher_id is None:
+    session_id = session.get(SESSION_ID)
+    if not session_id:
+        if session.get("teacher_id") is not None:  # a cookie from before server sessions
+            session.clear()
         return
     with get_store().read() as s:
-        teacher = get_teacher(s, int(teacher_id))
-        if (teacher is not None and teacher.owner_id == session.get("owner_id")
-                and hmac.compare_digest(_auth_stamp(teacher), str(session.get("auth", "")))):
-            s.expunge(teacher)
-            g.teacher = teacher
-    if g.teacher is None:
+        found = session_teacher(s, str(session_id))
+        if found is not None:
+            s.expunge(found[0])
+    if found is None:
         session.clear()
+        return
+    g.teacher, expires_at = found
+    lifetime = current_app.permanent_session_lifetime
+    if expires_at - utcnow() < lifetime / 2:
+        with get_store().write() as s:
+            renew_session(s, str(session_id), lifetime)
 
 
 def owner_id() -> int:
@@ -158,7 +168,22 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go to after sign-in; anything else goes to the assignments page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A path of this site to go to after sign-in; anything else goes to the assignments page.
+
+    Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so
+    `/\t/evil.example` or `/\\evil.example` would leave the site: a target with any control
+    character, space or backslash is refused, and what is left must be a path with no
+    scheme or host that does not start with `//`.
+    """
+    if target and _local_path(target):
         return target
     return url_for("web.assignments")
+
+
+def _local_path(target: str) -> bool:
+    if len(target) > 2000 or any(ch <= " " or ch == "\x7f" or ch == "\\" for ch in target):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    parts = urllib.parse.urlsplit(target)
+    return not parts.scheme and not parts.netloc and parts.path.startswith("/")
