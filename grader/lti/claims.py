@@ -43,4 +43,11 @@ def is_teacher(roles: list[str]) -> bool:
 
 
 def is_learner(roles: list[str]) -> bool:
+    """A Learner role (context or institution vocabulary, full URI or short name)."""
     return any(r.rsplit("#", 1)[-1].rsplit("/", 1)[-1] == "Learner" for r in roles or [])
+
+
+def context_id(claims: dict) -> str:
+    """The launch's course (context claim id), "" for a launch outside any course."""
+    context = claims.get(CONTEXT)
+    return str(context.get("id") or "")[:200] if isinstance(context, dict) else ""

@@ -67,7 +67,9 @@ def deep_link_submit(launch_id: str):
         assignment = create_assignment(session, platform.owner_id, title, rubric_id)
         session.add(LtiAssignment(assignment_id=assignment.id, platform_id=platform.id,
                                   show_feedback=bool(request.form.get("show_feedback")),
-                                  auto_release=bool(request.form.get("auto_release"))))
+                                  auto_release=bool(request.form.get("auto_release")),
+                                  deployment_id=str(launch.claims[c.DEPLOYMENT_ID]),
+                                  context_id=c.context_id(launch.claims)))
         item = {"type": "ltiResourceLink", "title": title, "url": tool_url("lti.launch"),
                 "text": rubric.question[:1000] if rubric.question else "",
                 "custom": {"grader_assignment": assignment.id},

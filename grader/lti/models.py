@@ -51,7 +51,7 @@ class LtiLoginState(Base):
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
     storage_target: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     used_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
@@ -66,7 +66,7 @@ class LtiLaunch(Base):
     confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
     claims: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class LtiLink(Base):
@@ -87,7 +87,11 @@ class LtiLink(Base):
 
 
 class LtiAssignment(Base):
-    """What the teacher chose when creating the link: show feedback, send marks at once."""
+    """What the teacher chose when creating the link: show feedback, send marks at once.
+
+    `deployment_id` and `context_id` are the deployment and course the deep link was made
+    in: only launches from there may open the assignment (None: bound at its first launch).
+    """
 
     __tablename__ = "lti_assignments"
 
@@ -96,6 +100,8 @@ class LtiAssignment(Base):
     show_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
     auto_release: Mapped[bool] = mapped_column(Boolean, default=False)
     released: Mapped[bool] = mapped_column(Boolean, default=False)
+    deployment_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    context_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class LtiGradePost(Base):

@@ -17,6 +17,7 @@ from .models import LtiLoginState, LtiPlatform
 from .platforms import find_platform
 
 STATE_LIFETIME = timedelta(minutes=10)
+MAX_SUB = 255  # LTI 1.3: sub is at most 255 ASCII characters
 _clients: dict[str, jwt.PyJWKClient] = {}
 _lock = threading.Lock()
 
@@ -62,17 +63,41 @@ def platform_for(session: Session, id_token: str) -> LtiPlatform:
                       "this tool: an administrator must add it (grader lti add-platform).", 403)
 
 
-def verify_token(platform: LtiPlatform, id_token: str) -> dict[str, Any]:
-    """The token's claims if signed by the platform and valid for us now; else LaunchError."""
-    leeway = float(current_app.config.get("LTI_LEEWAY_SECONDS", 30))
+def signing_key(platform: LtiPlatform, id_token: str) -> jwt.PyJWK:
+    """The platform's key for this token: 502 if its key set cannot be had or has no signing
+    key (the LMS's fault; logged with every refused launch), 401 if no key is the token's."""
+    client = jwks_client(platform.jwks_url)
     try:
-        key = jwks_client(platform.jwks_url).get_signing_key_from_jwt(id_token)
+        client.get_signing_keys()  # cached; fetched when new or stale
     except jwt.PyJWKClientConnectionError as exc:
-        raise LaunchError(f"Could not fetch the platform's keys from {platform.jwks_url} "
-                          f"({exc}).", 502) from None
+        raise _unreachable(platform, exc) from None
+    except (jwt.PyJWKClientError, jwt.PyJWKSetError, ValueError) as exc:
+        raise _bad_key_set(platform, exc) from None
+    try:
+        return client.get_signing_key_from_jwt(id_token)  # refetched once for a new kid
+    except jwt.PyJWKClientConnectionError as exc:
+        raise _unreachable(platform, exc) from None
+    except (jwt.PyJWKSetError, ValueError) as exc:
+        raise _bad_key_set(platform, exc) from None
     except jwt.PyJWKClientError as exc:
         raise LaunchError("The id_token's signature does not match any key the platform "
                           f"publishes ({exc}).", 401) from None
+
+
+def _unreachable(platform: LtiPlatform, exc: Exception) -> LaunchError:
+    return LaunchError(f"Could not fetch the platform's keys from {platform.jwks_url} "
+                       f"({exc}).", 502)
+
+
+def _bad_key_set(platform: LtiPlatform, exc: Exception) -> LaunchError:
+    return LaunchError(f"The platform's key set at {platform.jwks_url} has no usable signing "
+                       f"key ({exc}): the LMS administrator must fix it.", 502)
+
+
+def verify_token(platform: LtiPlatform, id_token: str) -> dict[str, Any]:
+    """The token's claims if signed by the platform and valid for us now; else LaunchError."""
+    leeway = float(current_app.config.get("LTI_LEEWAY_SECONDS", 30))
+    key = signing_key(platform, id_token)
     try:
         data = jwt.decode(id_token, key.key, algorithms=["RS256"], audience=platform.client_id,
                           issuer=platform.issuer, leeway=leeway,
@@ -106,9 +131,21 @@ def _check_claims(platform: LtiPlatform, data: dict[str, Any]) -> None:
                           "platform.", 403)
     if kind == c.RESOURCE_LINK_REQUEST and not (data.get(c.RESOURCE_LINK) or {}).get("id"):
         raise LaunchError("A resource link launch needs a resource_link id.")
+    if kind == c.RESOURCE_LINK_REQUEST:
+        _check_user(data.get("sub"))
     if kind == c.DEEP_LINKING_REQUEST and not (data.get(c.DL_SETTINGS) or {}).get(
             "deep_link_return_url"):
         raise LaunchError("A deep linking request needs deep_link_return_url.")
+
+
+def _check_user(sub: Any) -> None:
+    """Every resource link page needs a user: an anonymous launch (no sub) is refused."""
+    if not isinstance(sub, str) or not sub.strip():
+        raise LaunchError("The launch names no user (no sub claim, as in an anonymous "
+                          "launch). The grader needs to know who hands in or marks an essay: "
+                          "the LMS must send the user's id when it launches this tool.")
+    if len(sub) > MAX_SUB:
+        raise LaunchError(f"The launch's user id (sub) is longer than {MAX_SUB} characters.")
 
 
 def consume_state(session: Session, platform: LtiPlatform, state: str,

@@ -30,6 +30,7 @@ class Platform:
         self.key, self.kid = new_key()
         self.client_id = "grader-client"
         self.deployment_id = "deploy-1"
+        self.other_deployment_id = "deploy-2"  # registered too: another school's deployment
         self.scores: list[dict[str, Any]] = []
         self.score_auth: list[str] = []
         self.members: list[dict[str, Any]] = []
@@ -37,6 +38,11 @@ class Platform:
         self.tool_jwks: dict[str, Any] = {"keys": []}
         self.tokens: dict[str, str] = {}
         self.jwks_fetches = 0
+        self.jwks_body: Any = None  # answer /jwks with this instead of the platform's key
+        self.jwks_gate: threading.Event | None = None  # /jwks waits for it (jwks_hold s)
+        self.jwks_hold = 8.0
+        self.jwks_asked = threading.Event()
+        self.jwks_gate_expired = False  # the gate was not opened within jwks_hold
         self._server = make_server("127.0.0.1", 0, self._app(), threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -49,6 +55,13 @@ class Platform:
         @app.get("/jwks")
         def jwks():
             self.jwks_fetches += 1
+            self.jwks_asked.set()
+            if self.jwks_gate is not None and not self.jwks_gate.wait(self.jwks_hold):
+                self.jwks_gate_expired = True
+            if isinstance(self.jwks_body, str):
+                return self.jwks_body, 200, {"Content-Type": "application/json"}
+            if self.jwks_body is not None:
+                return jsonify(self.jwks_body)
             jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
             return jsonify({"keys": [{**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}]})
 
@@ -101,8 +114,10 @@ class Platform:
 
     def cli_args(self) -> list[str]:
         return ["lti", "add-platform", "--issuer", self.issuer, "--client-id", self.client_id,
-                "--deployment-id", self.deployment_id, "--auth-login-url", self.url + "/auth",
-                "--token-url", self.url + "/token", "--jwks-url", self.url + "/jwks"]
+                "--deployment-id", self.deployment_id,
+                "--deployment-id", self.other_deployment_id,
+                "--auth-login-url", self.url + "/auth", "--token-url", self.url + "/token",
+                "--jwks-url", self.url + "/jwks"]
 
     # messages
     def id_token(self, nonce: str, *, kind: str = c.RESOURCE_LINK_REQUEST,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import urllib.parse
 
+import jwt
+import pytest
 from click.testing import CliRunner
+from jwt.algorithms import RSAAlgorithm
 
 from grader.cli.main import cli
 from grader.lti import claims as c
@@ -149,3 +154,61 @@ def test_configuration_json_for_dynamic_registration(browser):
     assert c.SCOPE_SCORE in body["scope"].split()
     tool = body["https://purl.imsglobal.org/spec/lti-tool-configuration"]
     assert tool["messages"][0]["type"] == c.DEEP_LINKING_REQUEST
+
+
+@pytest.mark.parametrize("sub", [None, ""])
+def test_resource_link_launch_without_a_user_is_refused(app, browser, sub):
+    """No sub (an anonymous launch): 400 naming it, instead of an essay page that fails."""
+    from grader.lti.models import LtiLaunch
+    from grader.store import get_store
+
+    from .test_flow import deep_link
+
+    assignment_id, _ = deep_link(browser)
+    auth = browser.login()
+    token = browser.platform.id_token(auth["nonce"], sub="x",
+                                      extra=browser.platform.link_claims(assignment_id))
+    claims = jwt.decode(token, options={"verify_signature": False})
+    if sub is None:
+        del claims["sub"]
+    else:
+        claims["sub"] = sub
+    token = jwt.encode(claims, browser.platform.key, algorithm="RS256",
+                       headers={"kid": browser.platform.kid})
+    response = browser.post_launch(token, auth["state"])
+    assert response.status_code == 400, response.text
+    assert "names no user (no sub claim" in response.text
+    with get_store(app).read() as session:  # only the teacher's deep linking launch
+        assert session.query(LtiLaunch).count() == 1
+
+
+def _key_set(platform, kind: str):
+    jwk = json.loads(RSAAlgorithm.to_jwk(platform.key.public_key()))
+    return {"empty": {"keys": []}, "no keys member": {}, "unknown kty": {"keys": [
+        {"kty": "nope", "kid": "k"}]}, "encryption key only": {"keys": [
+            {**jwk, "kid": platform.kid, "use": "enc"}]}, "key without kid": {"keys": [jwk]},
+            "not json": "<html>not json</html>", "a list": ["a list"]}[kind]
+
+
+@pytest.mark.parametrize("kind", ["empty", "no keys member", "unknown kty",
+                                  "encryption key only", "key without kid", "not json",
+                                  "a list"])
+def test_platform_key_set_without_usable_keys_is_a_clear_502(browser, kind, caplog):
+    browser.platform.jwks_body = _key_set(browser.platform, kind)
+    auth = browser.login()
+    token = browser.platform.id_token(auth["nonce"], kind=c.DEEP_LINKING_REQUEST,
+                                      roles=INSTRUCTOR)
+    with caplog.at_level(logging.WARNING):
+        response = browser.post_launch(token, auth["state"])
+    assert response.status_code == 502, response.text
+    assert "has no usable signing key" in response.text
+    assert browser.platform.url + "/jwks" in response.text
+    assert any("LTI launch refused" in r.getMessage() and "/jwks" in r.getMessage()
+               for r in caplog.records)
+    if kind in ("encryption key only", "key without kid"):
+        return  # a parsed key set is kept for LTI_JWKS_CACHE_SECONDS
+    browser.platform.jwks_body = None  # fixed by the LMS: the next launch works
+    auth = browser.login()
+    token = browser.platform.id_token(auth["nonce"], kind=c.DEEP_LINKING_REQUEST,
+                                      roles=INSTRUCTOR)
+    assert browser.post_launch(token, auth["state"]).status_code == 303
