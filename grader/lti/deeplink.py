@@ -69,7 +69,7 @@ def deep_link_submit(launch_id: str):
                                   show_feedback=bool(request.form.get("show_feedback")),
                                   auto_release=bool(request.form.get("auto_release")),
                                   deployment_id=str(launch.claims[c.DEPLOYMENT_ID]),
-                                  context_id=c.context_id(launch.claims)))
+                                  context_id=c.context_id(launch.claims) or None))
         item = {"type": "ltiResourceLink", "title": title, "url": tool_url("lti.launch"),
                 "text": rubric.question[:1000] if rubric.question else "",
                 "custom": {"grader_assignment": assignment.id},

@@ -184,8 +184,10 @@ def _link(session, platform, data) -> int:
                           "(no grader_assignment): ask the teacher to add the activity again "
                           "from the LMS's tool picker.", 404)
     if settings.deployment_id is None:  # made before assignments recorded their course
-        settings.deployment_id, settings.context_id = deployment, context
-    elif (settings.deployment_id, settings.context_id or "") != (deployment, context):
+        settings.deployment_id = deployment
+    if settings.context_id is None:  # ... or deep linked outside a course (no context claim)
+        settings.context_id = context
+    if (settings.deployment_id, settings.context_id) != (deployment, context):
         current_app.logger.warning(
             "LTI launch refused: assignment %s belongs to deployment %r course %r, launched "
             "from deployment %r course %r", assignment.id, settings.deployment_id,

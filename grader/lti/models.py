@@ -90,7 +90,8 @@ class LtiAssignment(Base):
     """What the teacher chose when creating the link: show feedback, send marks at once.
 
     `deployment_id` and `context_id` are the deployment and course the deep link was made
-    in: only launches from there may open the assignment (None: bound at its first launch).
+    in: only launches from there may open the assignment (None: bound at its first launch,
+    for assignments made before they were recorded or deep linked with no context claim).
     """
 
     __tablename__ = "lti_assignments"

@@ -81,3 +81,21 @@ def test_an_assignment_made_before_the_binding_is_bound_at_its_first_launch(app,
     response = launch_response(browser, INSTRUCTOR, "teacher-9b", {
         **browser.platform.link_claims(assignment_id, link_id="link-9b"), **OTHER_COURSE})
     assert response.status_code == 403
+
+
+def test_a_deep_link_made_outside_a_course_is_bound_to_the_first_launchs_course(app, browser):
+    """Some LMSs send no context with the deep linking request: the first launch binds it."""
+    from .conftest import Browser
+
+    page = browser.launch(c.DEEP_LINKING_REQUEST, roles=INSTRUCTOR, sub="teacher-1",
+                          extra={c.CONTEXT: None})
+    response = browser.post(page, {"rubric": "stalin-rise", "title": "Essay"})
+    assert response.status_code == 200
+    with get_store(app).read() as session:
+        [settings] = session.query(LtiAssignment).all()
+        assert settings.context_id is None
+        assignment_id = settings.assignment_id
+    teacher_page(browser, assignment_id)  # course-7 launches first
+    response = launch_response(Browser(app, browser.platform), INSTRUCTOR, "teacher-9b", {
+        **browser.platform.link_claims(assignment_id, link_id="link-9b"), **OTHER_COURSE})
+    assert response.status_code == 403

@@ -87,3 +87,34 @@ def test_a_failed_write_leaves_nothing(engine):
         raise RuntimeError("boom")
     with store.read() as session:
         assert session.scalars(select(Owner)).all() == []
+
+
+def test_migration_0005_binds_lti_assignments_to_their_first_links_course(engine):
+    upgrade(engine, "0004_lti")
+    now = "2026-01-01 00:00:00"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO owners (id, name, kind, created_at) "
+                          "VALUES (1, 'lti', 'lti', :now)"), {"now": now})
+        conn.execute(text(
+            "INSERT INTO lti_platforms (id, owner_id, issuer, client_id, deployment_ids, "
+            "auth_login_url, auth_token_url, jwks_url, created_at) VALUES (1, 1, 'https://l', "
+            "'c', '[\"d1\", \"d2\"]', 'https://l/a', 'https://l/t', 'https://l/j', :now)"),
+            {"now": now})
+        for aid in ("launched", "never"):
+            conn.execute(text(
+                "INSERT INTO lti_assignments (assignment_id, platform_id, show_feedback, "
+                "auto_release, released) VALUES (:a, 1, false, false, false)"), {"a": aid})
+        for link, deployment, course in ((1, "d1", "course-7"), (2, "d2", "course-8")):
+            conn.execute(text(
+                "INSERT INTO lti_links (id, platform_id, deployment_id, context_id, "
+                "resource_link_id, assignment_id, created_at) VALUES "
+                "(:id, 1, :d, :c, :r, 'launched', :now)"),
+                {"id": link, "d": deployment, "c": course, "r": f"r{link}", "now": now})
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text(
+            "SELECT assignment_id, deployment_id || '/' || context_id FROM lti_assignments")
+            ).all())
+    assert rows == {"launched": "d1/course-7", "never": None}
+    downgrade(engine, "0004_lti")  # and back down
+    assert "teacher_sessions" not in inspect(engine).get_table_names()
