@@ -26,20 +26,30 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_teacher(session: Session, email: str, password: str) -> Teacher:
-    """A new teacher with their own owner; raises AccountError if it cannot be made."""
+def hash_password(password: str) -> str:
+    """The stored form of a new password (scrypt, slow: call it outside write transactions)."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    return generate_password_hash(password)
+
+
+def create_teacher(session: Session, email: str, password: str = "", *,
+                   password_hash: str | None = None) -> Teacher:
+    """A new teacher with their own owner; raises AccountError if it cannot be made.
+
+    Give the password, or its `password_hash` made beforehand outside the transaction.
+    """
     email = normalise_email(email)
     if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
         raise AccountError(f"{email!r} is not an e-mail address")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    if password_hash is None:
+        password_hash = hash_password(password)
     if find_teacher(session, email) is not None:
         raise AccountError(f"there is already a teacher {email!r}")
     owner = Owner(name=email, kind="teacher")
     session.add(owner)
     session.flush()
-    teacher = Teacher(owner_id=owner.id, email=email,
-                      password_hash=generate_password_hash(password))
+    teacher = Teacher(owner_id=owner.id, email=email, password_hash=password_hash)
     session.add(teacher)
     session.flush()
     record(session, owner.id, "cli", "teacher.create", email, {})
@@ -54,10 +64,9 @@ def get_teacher(session: Session, teacher_id: int) -> Teacher | None:
     return session.get(Teacher, teacher_id)
 
 
-def set_password(session: Session, teacher: Teacher, password: str) -> None:
-    """A new password; every session the teacher had is ended (signed out everywhere)."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
-    teacher.password_hash = generate_password_hash(password)
+def set_password(session: Session, teacher: Teacher, password: str = "", *,
+                 password_hash: str | None = None) -> None:
+    """A new password (or its hash); every session the teacher had is ended."""
+    teacher.password_hash = password_hash or hash_password(password)
     session.execute(delete(TeacherSession).where(TeacherSession.teacher_id == teacher.id))
     record(session, teacher.owner_id, "cli", "teacher.password", teacher.email, {})

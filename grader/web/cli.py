@@ -30,12 +30,13 @@ def users() -> None:
 @click.argument("email")
 def users_create(email: str) -> None:
     """Create a teacher EMAIL; the password is prompted for, or read from stdin."""
-    from ..store.teachers import AccountError, create_teacher
+    from ..store.teachers import AccountError, create_teacher, hash_password
 
     password = _read_password()
     try:
+        hashed = hash_password(password)  # scrypt before the write, not inside it
         with _store().write() as session:
-            teacher = create_teacher(session, email, password)
+            teacher = create_teacher(session, email, password_hash=hashed)
             address = teacher.email
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
@@ -46,15 +47,16 @@ def users_create(email: str) -> None:
 @click.argument("email")
 def users_set_password(email: str) -> None:
     """Give teacher EMAIL a new password (prompted for, or read from stdin)."""
-    from ..store.teachers import AccountError, find_teacher, set_password
+    from ..store.teachers import AccountError, find_teacher, hash_password, set_password
 
     password = _read_password()
     try:
+        hashed = hash_password(password)  # scrypt before the write, not inside it
         with _store().write() as session:
             teacher = find_teacher(session, email)
             if teacher is None:
                 raise click.ClickException(f"no teacher {email!r}")
-            set_password(session, teacher, password)
+            set_password(session, teacher, password_hash=hashed)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo("Password changed.")
+    click.echo("Password changed; the teacher's sessions were ended.")
