@@ -39,6 +39,12 @@ def active_key(session: Session) -> LtiKey:
     return row or _new_key(session)
 
 
+def has_active_key(session: Session) -> bool:
+    """Whether the tool has a key to sign with yet (else the first use makes one)."""
+    return session.scalar(select(LtiKey.id).where(LtiKey.retired_at.is_(None))
+                          .limit(1)) is not None
+
+
 def rotate_key(session: Session, keep_days: float = 7.0) -> tuple[LtiKey, list[LtiKey]]:
     """A new signing key; the current ones stay published for `keep_days`, then drop out."""
     now = utcnow()

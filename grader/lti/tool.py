@@ -17,8 +17,12 @@ TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 @bp.get("/jwks.json")
 def jwks():
     """Public keys the LMS checks our signatures with (current and recently rotated)."""
-    with get_store().write() as session:  # the first call makes the key pair
-        body = keys.jwks(session)
+    store = get_store()
+    with store.read() as session:  # no write lock for a public, unauthenticated GET
+        body = keys.jwks(session) if keys.has_active_key(session) else None
+    if body is None:
+        with store.write() as session:  # the first call makes the key pair
+            body = keys.jwks(session)
     response = jsonify(body)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

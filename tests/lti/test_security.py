@@ -212,3 +212,19 @@ def test_platform_key_set_without_usable_keys_is_a_clear_502(browser, kind, capl
     token = browser.platform.id_token(auth["nonce"], kind=c.DEEP_LINKING_REQUEST,
                                       roles=INSTRUCTOR)
     assert browser.post_launch(token, auth["state"]).status_code == 303
+
+
+def test_the_public_key_set_takes_no_write_lock(app, browser, db_url):
+    """GET /lti/jwks.json (anyone may call it) is answered while another writer holds SQLite."""
+    import sqlite3
+
+    first = browser.get("/lti/jwks.json").json  # the key pair exists from here on
+    holder = sqlite3.connect(db_url.removeprefix("sqlite:///"), timeout=30,
+                             isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        response = browser.get("/lti/jwks.json")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 200 and response.json == first
