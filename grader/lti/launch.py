@@ -5,6 +5,10 @@ The browser that started the login is recognised by a `SameSite=None; Secure` co
 where the platform offers it (lti_storage_target), by the state kept in the platform's
 storage with the LTI postMessage API; a launch with neither is accepted on the server-side
 state alone unless LTI_REQUIRE_STATE_COOKIE is set.
+
+An unauthenticated login stores only its state, nonce and a short frame name, and only for
+the ten minutes a launch may use them (older ones are deleted at each login). A launch's
+assignment must come from the course and deployment its deep link was made in.
 """
 
 from __future__ import annotations

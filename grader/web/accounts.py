@@ -29,7 +29,7 @@ def sign_in_page() -> ResponseReturnValue:
                                 current_app.permanent_session_lifetime)
         if started is not None:
             throttle.succeeded()
-            sign_in(*started)
+            sign_in(started[1])
             return redirect(safe_next(request.args.get("next")))
         error = "That e-mail address and password do not match an account."
         status = 401

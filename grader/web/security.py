@@ -3,6 +3,9 @@
 The CSRF check is the synchroniser-token pattern: a random token kept in the signed session
 cookie and sent back in every form (or the X-CSRF-Token header); unsafe methods without the
 matching token are refused with 400. SameSite=Lax cookies are a second line of defence.
+
+Sign-in state is server-side: the signed cookie carries a session id that every request
+looks up (grader.store.web_sessions); sign-out deletes it, a new password deletes them all.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 
 from ..store import get_store
 from ..store.models import utcnow
-from ..store.web_models import Teacher
 from ..store.web_sessions import end_session, renew_session, session_teacher
 
 SESSION_ID = "sid"  # the cookie's key for the server-side session id
@@ -108,7 +110,7 @@ def check_csrf() -> None:
                                "Reload the page and try again.")
 
 
-def sign_in(teacher: Teacher, session_id: str) -> None:
+def sign_in(session_id: str) -> None:
     """Start a fresh cookie for the server-side session `session_id` (a new CSRF token too)."""
     session.clear()
     session.permanent = True
@@ -171,9 +173,9 @@ def safe_next(target: str | None) -> str:
     """A path of this site to go to after sign-in; anything else goes to the assignments page.
 
     Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so
-    `/\t/evil.example` or `/\\evil.example` would leave the site: a target with any control
-    character, space or backslash is refused, and what is left must be a path with no
-    scheme or host that does not start with `//`.
+    `/%09/evil.example` or `/%5Cevil.example` (decoded) would leave the site: a target with
+    any control character, space or backslash is refused, and what is left must be a path
+    with no scheme or host that does not start with `//`.
     """
     if target and _local_path(target):
         return target
