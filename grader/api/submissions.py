@@ -16,7 +16,7 @@ from ..store.overrides import OverrideError, changes_between, final_result, merg
 from ..store.rubrics import resolve
 from .auth import current_caller, require_key
 from .export import stream_csv
-from .inputs import invalid, json_body, load, read_essay
+from .inputs import invalid, json_body, load, read_body, with_rubric
 from .presenters import final_of, submission_full, submission_summary
 from .problems import ApiProblem
 from .schemas import (
@@ -93,12 +93,14 @@ def create_submission():
     caller = current_caller()
     idem = _idempotency()
     store = get_store()
-    with store.read() as session:
-        if idem is not None:
+    if idem is not None:
+        with store.read() as session:
             replayed = _replay(session, caller.owner_id, *idem)
-            if replayed is not None:
-                return replayed
-        essay = read_essay(session, caller.owner_id, _JSON, _FORM)
+        if replayed is not None:
+            return replayed
+    body = read_body(_JSON, _FORM)  # decoded and extracted outside any session
+    with store.read() as session:
+        essay = with_rubric(session, caller.owner_id, body)
     report = grade(essay.text, essay.rubric, essay=essay.essay).to_dict()
     fields = {**essay.fields, "essay_name": essay.essay}
     try:

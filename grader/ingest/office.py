@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zipfile
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from .archive import open_zip, read_member
+from .archive import iter_member, open_zip
+from .budget import Budget
 from .errors import IngestError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -15,9 +17,13 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def _parse(xml: bytes, kind: str) -> Element:
+def _parse(archive: zipfile.ZipFile, name: str, kind: str, budget: Budget) -> Element:
+    """Parse a member while it is decompressed, chunk by chunk, within the budget."""
+    parser = DefusedXMLParser(forbid_dtd=True)
     try:
-        return fromstring(xml, forbid_dtd=True)
+        for chunk in iter_member(archive, name, kind, budget):
+            parser.feed(chunk)
+        return parser.close()
     except DefusedXmlException:
         raise IngestError(f"{kind} file contains forbidden XML (DTD or entities)") from None
     except ParseError:
@@ -36,10 +42,10 @@ def _docx_paragraph(p: Element) -> str:
     return "".join(parts)
 
 
-def docx_text(data: bytes) -> str:
+def docx_text(data: bytes, budget: Budget | None = None) -> str:
     """The body text of a .docx, one paragraph per block separated by a blank line."""
     archive = open_zip(data, ".docx")
-    root = _parse(read_member(archive, "word/document.xml", ".docx"), ".docx")
+    root = _parse(archive, "word/document.xml", ".docx", budget or Budget())
     body = root.find(_W + "body")
     if body is None:
         raise IngestError("not a valid .docx file (no document body)")
@@ -63,10 +69,10 @@ def _odt_inline(el: Element, parts: list[str]) -> None:
             parts.append(child.tail)
 
 
-def odt_text(data: bytes) -> str:
+def odt_text(data: bytes, budget: Budget | None = None) -> str:
     """The body text of an .odt: headings and paragraphs separated by a blank line."""
     archive = open_zip(data, ".odt")
-    root = _parse(read_member(archive, "content.xml", ".odt"), ".odt")
+    root = _parse(archive, "content.xml", ".odt", budget or Budget())
     body = root.find(f"{_OFFICE}body/{_OFFICE}text")
     if body is None:
         raise IngestError("not a valid .odt file (no text body)")

@@ -53,8 +53,8 @@ HOSTILE = [
     ("PDF nested 50,000 deep", "deep.pdf",
      lambda: pdf_pages(b"3 0 R", 1, TEXT_OPS, catalog_extra=b" /X " + b"[" * 50_000
                        + b"]" * 50_000), 422, ".pdf"),
-    ("PDF flate bomb (60 MB page)", "flate.pdf", lambda: _bomb_pdf(60), 422, "PDF bomb"),
-    ("PDF of 12 MB pages, twice", "twice.pdf", lambda: _bomb_pdf(12, pages=2), 422,
+    ("PDF flate bomb (60 MB page)", "flate.pdf", lambda: _bomb_pdf(60), 413, "PDF bomb"),
+    ("PDF of 12 MB pages, twice", "twice.pdf", lambda: _bomb_pdf(12, pages=2), 413,
      "PDF bomb"),
     ("PDF named .docx", "essay.docx", lambda: simple_pdf(["Stalin"]), 422, "not a valid .docx"),
     ("Word file named .pdf", "essay.pdf", lambda: make_docx(["Stalin"]), 422,
@@ -96,8 +96,8 @@ def test_pdf_bomb_memory_is_bounded(client, auth_a, pages):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert r.status_code == 422 and "PDF bomb" in r.json["detail"]
-    assert peak < 250_000_000  # pypdf stops inflating at 75 MB; we stop reading at 20 MB
+    assert r.status_code == 413 and "PDF bomb" in r.json["detail"]
+    assert peak < 250_000_000  # pypdf stops inflating at our 2 MB page-content cap
 
 
 def test_body_over_the_limit_is_413_before_parsing(client, auth_a):
