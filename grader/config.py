@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     # refused (413, or 422 when too slow) or, in a batch, the item fails with the reason
     "INGEST_MAX_EXPANDED_BYTES": 32_000_000,  # decompressed bytes: zip entries, XML, PDF
     "INGEST_MAX_PDF_CONTENT_BYTES": 2_000_000,  # decoded page content of one PDF
+    "INGEST_MAX_XML_BYTES": 8_000_000,  # XML of one .docx/.odt
     "INGEST_MAX_SECONDS": 10.0,  # wall time to read one upload
     "INGEST_MAX_TEXT_CHARS": 2_000_000,  # characters of text from one upload
     "RATE_LIMIT": 1200,  # requests per minute per API key and process; 0 disables

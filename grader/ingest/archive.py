@@ -10,7 +10,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from .budget import Budget
+from .budget import Budget, BudgetExceeded, megabytes
 from .errors import IngestError
 
 MAX_ENTRIES = 2_000
@@ -52,9 +52,11 @@ def _member(archive: zipfile.ZipFile, name: str, kind: str) -> zipfile.ZipInfo:
 
 def iter_member(archive: zipfile.ZipFile, name: str, kind: str,
                 budget: Budget) -> Iterator[bytes]:
-    """The member's bytes in chunks, each counted against `budget` (time checked too)."""
+    """The member's bytes in chunks, each counted against `budget` (time checked too);
+    more than the budget's `max_xml_bytes` in this one member raises BudgetExceeded."""
     info = _member(archive, name, kind)
     what = f"this {kind} file"
+    cap = budget.limits.max_xml_bytes
     read = 0
     try:
         with archive.open(info) as fh:
@@ -62,6 +64,9 @@ def iter_member(archive: zipfile.ZipFile, name: str, kind: str,
                 read += len(chunk)
                 if read > MAX_MEMBER_BYTES:
                     raise IngestError(f"{kind} file is too large to read")
+                if read > cap:
+                    raise BudgetExceeded(f"{what} expands to more than {megabytes(cap)} of "
+                                         "XML (the limit for one document; possible zip bomb)")
                 budget.spend_bytes(len(chunk), what)
                 budget.check_time(what)
                 yield chunk

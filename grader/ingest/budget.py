@@ -20,6 +20,7 @@ class IngestLimits:
 
     max_expanded_bytes: int = 32_000_000  # decompressed bytes per upload, every part counted
     max_pdf_content_bytes: int = 2_000_000  # decoded page content per PDF (~1 s to parse a MB)
+    max_xml_bytes: int = 8_000_000  # XML of one .docx/.odt (~0.3 s to parse a MB)
     max_seconds: float = 10.0  # wall time to read one upload
     max_text_chars: int = 2_000_000  # characters of text taken from one upload
 
@@ -32,6 +33,7 @@ class IngestLimits:
                                               d.max_expanded_bytes)),
             max_pdf_content_bytes=int(config.get("INGEST_MAX_PDF_CONTENT_BYTES",
                                                  d.max_pdf_content_bytes)),
+            max_xml_bytes=int(config.get("INGEST_MAX_XML_BYTES", d.max_xml_bytes)),
             max_seconds=float(config.get("INGEST_MAX_SECONDS", d.max_seconds)),
             max_text_chars=int(config.get("INGEST_MAX_TEXT_CHARS", d.max_text_chars)),
         )
@@ -49,8 +51,8 @@ class BudgetExceeded(IngestError):
 
 
 def megabytes(n: int) -> str:
-    """'20 MB', '1.5 MB', '0.5 MB' for a byte count."""
-    return f"{n / 1_000_000:.{0 if n % 1_000_000 == 0 else 1}f} MB"
+    """'20 MB', '1.5 MB', '0.001 MB' for a byte count."""
+    return f"{n / 1_000_000:g} MB"
 
 
 class Budget:
