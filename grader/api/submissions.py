@@ -13,7 +13,7 @@ from ..pipeline import grade
 from ..store import get_store
 from ..store import submissions as repo
 from ..store.overrides import OverrideError, changes_between, final_result, merge_override
-from ..store.rubrics import resolve
+from ..store.rubrics import rubric_that_graded
 from .auth import current_caller, require_key
 from .export import stream_csv
 from .inputs import invalid, json_body, load, read_body, with_rubric
@@ -106,7 +106,8 @@ def create_submission():
     try:
         with store.write() as session:
             row = repo.create_submission(session, caller.owner_id, text=essay.text,
-                                         report=report, fields=fields, idempotency=idem)
+                                         report=report, fields=fields, idempotency=idem,
+                                         rubric=essay.rubric)
             body = submission_full(row)
     except IntegrityError:
         if idem is None:
@@ -192,7 +193,8 @@ def override_submission(submission_id: str):
         row = repo.get_submission(session, caller.owner_id, submission_id)
         if row is None:
             raise _not_found(submission_id)
-        rubric = resolve(session, caller.owner_id, row.rubric_id)
+        # the rubric version that graded it, not the rubric as edited since
+        rubric = rubric_that_graded(session, caller.owner_id, row.rubric_id, row.rubric_digest)
         merged = merge_override(row.override, patch)
         try:
             final = final_result(row.report, merged, rubric)

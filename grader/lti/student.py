@@ -101,7 +101,7 @@ def submit_essay(launch_id: str):
                                    "user": claims["sub"]}}}
     with store.write() as session:
         row = repo.create_submission(session, platform.owner_id, text=text, report=report,
-                                     fields=fields)
+                                     fields=fields, rubric=rubric)
         session.add(LtiGradePost(submission_id=row.id, link_id=link_seq, user_id=claims["sub"],
                                  state="held"))
         submission_id = row.id
