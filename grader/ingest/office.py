@@ -1,4 +1,4 @@
-"""Word (.docx) and OpenDocument (.odt) text, read with zipfile and defusedxml only."""
+"""Word (.docx) and OpenDocument (.odt) text, read with zipfile and a DTD-free XML parser."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import zipfile
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from defusedxml.ElementTree import ParseError
 
 from .archive import iter_member, open_zip
 from .budget import Budget
 from .errors import IngestError
+from .xmlsafe import DoctypeForbidden, xml_parser
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -19,12 +20,16 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 def _parse(archive: zipfile.ZipFile, name: str, kind: str, budget: Budget) -> Element:
     """Parse a member while it is decompressed, chunk by chunk, within the budget."""
-    parser = DefusedXMLParser(forbid_dtd=True)
+    parser = None
     try:
         for chunk in iter_member(archive, name, kind, budget):
+            if parser is None:
+                parser = xml_parser(chunk)
             parser.feed(chunk)
+        if parser is None:
+            raise IngestError(f"{kind} file is damaged (empty {name})")
         return parser.close()
-    except DefusedXmlException:
+    except (DefusedXmlException, DoctypeForbidden):
         raise IngestError(f"{kind} file contains forbidden XML (DTD or entities)") from None
     except ParseError:
         raise IngestError(f"{kind} file is damaged (bad XML)") from None
