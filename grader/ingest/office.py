@@ -8,7 +8,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
 
-from .archive import iter_member, open_zip
+from .archive import CHUNK, iter_member, open_zip
 from .budget import Budget
 from .errors import IngestError
 from .xmlsafe import DoctypeForbidden, xml_parser
@@ -19,15 +19,17 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
 def _parse(archive: zipfile.ZipFile, name: str, kind: str, budget: Budget) -> Element:
-    """Parse a member while it is decompressed, chunk by chunk, within the budget."""
-    parser = None
+    """Parse a member within the budget: inflated and counted first (cheap: a part over the
+    budget is refused before any parsing), then parsed in chunks with the time checked."""
+    xml = b"".join(iter_member(archive, name, kind, budget))
+    if not xml:
+        raise IngestError(f"{kind} file is damaged (empty {name})")
+    what = f"this {kind} file"
     try:
-        for chunk in iter_member(archive, name, kind, budget):
-            if parser is None:
-                parser = xml_parser(chunk)
-            parser.feed(chunk)
-        if parser is None:
-            raise IngestError(f"{kind} file is damaged (empty {name})")
+        parser = xml_parser(xml[:CHUNK])
+        for at in range(0, len(xml), CHUNK):
+            parser.feed(xml[at:at + CHUNK])
+            budget.check_time(what)
         return parser.close()
     except (DefusedXmlException, DoctypeForbidden):
         raise IngestError(f"{kind} file contains forbidden XML (DTD or entities)") from None
