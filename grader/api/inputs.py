@@ -133,4 +133,3 @@ def with_rubric(session, owner_id: int, body: EssayBody) -> EssayInput:
     if rubric is None:
         raise invalid([{"field": "rubric", "message": f"Unknown rubric {body.rubric_id!r}."}])
     return EssayInput(text=body.text, rubric=rubric, essay=body.essay, fields=body.fields)
-

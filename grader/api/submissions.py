@@ -98,9 +98,9 @@ def create_submission():
             replayed = _replay(session, caller.owner_id, *idem)
         if replayed is not None:
             return replayed
-    body = read_body(_JSON, _FORM)  # decoded and extracted outside any session
+    sent = read_body(_JSON, _FORM)  # decoded and extracted outside any session
     with store.read() as session:
-        essay = with_rubric(session, caller.owner_id, body)
+        essay = with_rubric(session, caller.owner_id, sent)
     report = grade(essay.text, essay.rubric, essay=essay.essay).to_dict()
     fields = {**essay.fields, "essay_name": essay.essay}
     try:
