@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 from .budget import Budget, BudgetExceeded, megabytes
@@ -33,9 +33,8 @@ def _pypdf_limits(cap: int) -> Iterator[None]:
     import pypdf
 
     apply = getattr(pypdf, "apply_configuration", None)
-    if apply is None:  # pypdf < 6: module constants only (not per thread): keep its defaults
-        with nullcontext():
-            yield
+    if apply is None:  # older pypdf: module constants only (not per thread): keep its defaults
+        yield
         return
     limit = cap + 1
     wanted = {"zlib_maximum_output_length": limit, "lzw_maximum_output_length": limit,
@@ -67,13 +66,21 @@ def pdf_text(data: bytes, budget: Budget | None = None) -> str:
     limit_error = getattr(pdf_errors, "LimitReachedError", ())
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     budget = budget or Budget()
-    cap = min(budget.limits.max_pdf_content_bytes, budget.bytes_left)
+    cap = budget.limits.max_pdf_content_bytes
+
+    def over_limit() -> IngestError:
+        if budget.bytes_left < cap:  # the upload's budget ran out first: say that
+            try:
+                budget.spend_bytes(budget.bytes_left + 1, WHAT)
+            except BudgetExceeded as exc:
+                return exc
+        return _content_limit(cap)
 
     def tick(*_: Any) -> None:
         budget.tick(WHAT)
 
     try:
-        with _pypdf_limits(cap):
+        with _pypdf_limits(min(cap, budget.bytes_left)):
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
                 raise IngestError(".pdf file is password-protected")
@@ -95,7 +102,7 @@ def pdf_text(data: bytes, budget: Budget | None = None) -> str:
         raise
     except limit_error as exc:
         if "output" in str(exc) or "decompress" in str(exc).lower():
-            raise _content_limit(cap) from None
+            raise over_limit() from None
         raise IngestError(f"{WHAT} is too complex to read ({exc})") from None
     except (pdf_errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError,
             IndexError, RecursionError, ZeroDivisionError):

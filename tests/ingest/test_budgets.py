@@ -71,6 +71,14 @@ def test_pdf_content_cap_is_configuration():
     assert "Stalin rose" in extract_text(data, "essay.pdf", Budget())
 
 
+def test_pdf_content_counts_against_the_upload_budget():
+    data = flate_pdf(OPS * (500_000 // len(OPS)))  # 0.5 MB: under the 2 MB cap of one PDF
+    budget = Budget(IngestLimits(max_expanded_bytes=100_000))
+    with pytest.raises(BudgetExceeded, match=r"^this PDF expands to more than 0.1 MB \(the "
+                                             r"limit for one upload"):
+        extract_text(data, "essay.pdf", budget)
+
+
 def test_docx_xml_is_counted_while_it_inflates():
     xml = paragraphs_xml(200_000)  # ~7 MB of XML at a ratio the zip check lets through
     data = docx_of(xml)
