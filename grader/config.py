@@ -13,6 +13,13 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: SQLite file grader.sqlite3 in the instance folder
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # request body limit (413 above it)
     "MAX_WORDS": 20_000,  # essays longer than this are refused with 422
+    # per-upload reading budgets (grader.ingest.IngestLimits): over one, the upload is
+    # refused (413, or 422 when too slow) or, in a batch, the item fails with the reason
+    "INGEST_MAX_EXPANDED_BYTES": 32_000_000,  # decompressed bytes: zip entries, XML, PDF
+    "INGEST_MAX_PDF_CONTENT_BYTES": 2_000_000,  # decoded page content of one PDF
+    "INGEST_MAX_XML_BYTES": 8_000_000,  # XML of one .docx/.odt
+    "INGEST_MAX_SECONDS": 10.0,  # wall time to read one upload
+    "INGEST_MAX_TEXT_CHARS": 2_000_000,  # characters of text from one upload
     "RATE_LIMIT": 1200,  # requests per minute per API key and process; 0 disables
     "AUTO_MIGRATE": True,  # run database migrations in create_app
     "WARM_UP": True,  # load the word list and bundled rubrics in create_app

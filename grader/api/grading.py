@@ -11,7 +11,7 @@ from ..pipeline import grade
 from ..report.model import Report
 from ..store import get_store
 from .auth import current_caller, require_key
-from .inputs import read_essay
+from .inputs import read_body, with_rubric
 from .schemas import GradeRequestSchema, GradeUploadSchema, ReportSchema
 from .spec import documents_errors
 
@@ -36,8 +36,9 @@ def grade_essay() -> Response:
     and a `file` (.txt, .docx, .pdf, .odt, .rtf).
     """
     caller = current_caller()
+    body = read_body(_JSON, _FORM)  # uploads are read before a database session opens
     with get_store().read() as session:
-        essay = read_essay(session, caller.owner_id, _JSON, _FORM)
+        essay = with_rubric(session, caller.owner_id, body)
     return jsonify(report_body(grade(essay.text, essay.rubric, essay=essay.essay)))
 
 

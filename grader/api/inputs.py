@@ -9,7 +9,14 @@ from typing import Any
 from flask import current_app, request
 from marshmallow import Schema, ValidationError
 
-from ..ingest import IngestError, UnsupportedFormat, extract_text
+from ..ingest import (
+    Budget,
+    BudgetExceeded,
+    IngestError,
+    IngestLimits,
+    UnsupportedFormat,
+    extract_text,
+)
 from ..rubric import Rubric
 from ..store.rubrics import resolve
 from ..text.wordcount import words_over
@@ -50,6 +57,11 @@ def load(schema: Schema, data: Any) -> dict[str, Any]:
         raise invalid(flatten_messages(exc.messages)) from None
 
 
+def upload_budget() -> Budget:
+    """A fresh reading budget for one upload, from the app's INGEST_* settings."""
+    return Budget(IngestLimits.from_config(current_app.config))
+
+
 def _from_upload(form_schema: Schema) -> tuple[dict[str, Any], str, str | None]:
     upload = request.files.get("file")
     if upload is None:
@@ -67,16 +79,32 @@ def _from_upload(form_schema: Schema) -> tuple[dict[str, Any], str, str | None]:
             raise invalid([{"field": "metadata", "message": "Must be a JSON object."}])
     name = upload.filename or "upload"
     try:
-        text = extract_text(upload.read(), name)
+        text = extract_text(upload.read(), name, upload_budget())
     except UnsupportedFormat as exc:
         raise ApiProblem(415, exc.message) from None
+    except BudgetExceeded as exc:
+        raise ApiProblem(exc.status, exc.message, title="Upload over its reading budget",
+                         errors=[{"field": "file", "message": exc.message}]) from None
     except IngestError as exc:
         raise invalid([{"field": "file", "message": exc.message}]) from None
     return values, text, name
 
 
-def read_essay(session, owner_id: int, json_schema: Schema, form_schema: Schema) -> EssayInput:
-    """Parse and check an essay request for `owner_id` (400/415/422 as ApiProblem)."""
+@dataclass
+class EssayBody:
+    """An essay request read and checked, its rubric not yet looked up (no database yet)."""
+
+    text: str
+    essay: str | None
+    rubric_id: str
+    fields: dict[str, Any]
+
+
+def read_body(json_schema: Schema, form_schema: Schema) -> EssayBody:
+    """Parse, decode and check an essay request (400/413/415/422 as ApiProblem).
+
+    Uploads are read here, before any database session or transaction is opened.
+    """
     mimetype = request.mimetype
     if mimetype == "multipart/form-data":
         values, text, name = _from_upload(form_schema)
@@ -95,8 +123,13 @@ def read_essay(session, owner_id: int, json_schema: Schema, form_schema: Schema)
         raise invalid([{"field": "text", "message": f"The essay has {words} words; "
                                                     f"the limit is {limit}."}])
     rubric_id = values.pop("rubric")
-    rubric = resolve(session, owner_id, rubric_id)
-    if rubric is None:
-        raise invalid([{"field": "rubric", "message": f"Unknown rubric {rubric_id!r}."}])
     values.pop("essay", None)
-    return EssayInput(text=text, rubric=rubric, essay=name, fields=values)
+    return EssayBody(text=text, essay=name, rubric_id=rubric_id, fields=values)
+
+
+def with_rubric(session, owner_id: int, body: EssayBody) -> EssayInput:
+    """The request with its rubric as `owner_id` sees it (422 if unknown)."""
+    rubric = resolve(session, owner_id, body.rubric_id)
+    if rubric is None:
+        raise invalid([{"field": "rubric", "message": f"Unknown rubric {body.rubric_id!r}."}])
+    return EssayInput(text=body.text, rubric=rubric, essay=body.essay, fields=body.fields)

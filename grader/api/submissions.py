@@ -13,10 +13,10 @@ from ..pipeline import grade
 from ..store import get_store
 from ..store import submissions as repo
 from ..store.overrides import OverrideError, changes_between, final_result, merge_override
-from ..store.rubrics import resolve
+from ..store.rubrics import rubric_that_graded
 from .auth import current_caller, require_key
 from .export import stream_csv
-from .inputs import invalid, json_body, load, read_essay
+from .inputs import invalid, json_body, load, read_body, with_rubric
 from .presenters import final_of, submission_full, submission_summary
 from .problems import ApiProblem
 from .schemas import (
@@ -93,18 +93,21 @@ def create_submission():
     caller = current_caller()
     idem = _idempotency()
     store = get_store()
-    with store.read() as session:
-        if idem is not None:
+    if idem is not None:
+        with store.read() as session:
             replayed = _replay(session, caller.owner_id, *idem)
-            if replayed is not None:
-                return replayed
-        essay = read_essay(session, caller.owner_id, _JSON, _FORM)
+        if replayed is not None:
+            return replayed
+    sent = read_body(_JSON, _FORM)  # decoded and extracted outside any session
+    with store.read() as session:
+        essay = with_rubric(session, caller.owner_id, sent)
     report = grade(essay.text, essay.rubric, essay=essay.essay).to_dict()
     fields = {**essay.fields, "essay_name": essay.essay}
     try:
         with store.write() as session:
             row = repo.create_submission(session, caller.owner_id, text=essay.text,
-                                         report=report, fields=fields, idempotency=idem)
+                                         report=report, fields=fields, idempotency=idem,
+                                         rubric=essay.rubric)
             body = submission_full(row)
     except IntegrityError:
         if idem is None:
@@ -190,7 +193,8 @@ def override_submission(submission_id: str):
         row = repo.get_submission(session, caller.owner_id, submission_id)
         if row is None:
             raise _not_found(submission_id)
-        rubric = resolve(session, caller.owner_id, row.rubric_id)
+        # the rubric version that graded it, not the rubric as edited since
+        rubric = rubric_that_graded(session, caller.owner_id, row.rubric_id, row.rubric_digest)
         merged = merge_override(row.override, patch)
         try:
             final = final_result(row.report, merged, rubric)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..ingest.budget import Budget
 from ..text.wordcount import words_over
 
 MAX_ESSAY_BYTES = 5_000_000
@@ -24,8 +25,13 @@ class Item:
     filename: str | None = None
 
 
-def prepare_text(item: Item, max_words: int = MAX_WORDS) -> tuple[str | None, str | None]:
-    """(text, None) ready to grade, or (None, reason) for a teacher. Decodes `data` if needed."""
+def prepare_text(item: Item, max_words: int = MAX_WORDS,
+                 budget: Budget | None = None) -> tuple[str | None, str | None]:
+    """(text, None) ready to grade, or (None, reason) for a teacher. Decodes `data` if needed.
+
+    With a `budget` (one per upload), decoding draws on it; once it is spent every further
+    item of the upload gets the same reason.
+    """
     if item.error is not None:
         return None, item.error
     text = item.text
@@ -38,7 +44,7 @@ def prepare_text(item: Item, max_words: int = MAX_WORDS) -> tuple[str | None, st
         if len(data) > MAX_ESSAY_BYTES:
             return None, f"larger than {MAX_ESSAY_BYTES // 1_000_000} MB"
         try:
-            text = extract_text(data, item.filename or item.name)
+            text = extract_text(data, item.filename or item.name, budget)
         except IngestError as exc:
             return None, str(exc)
         if not text.strip():

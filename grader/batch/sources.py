@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, BinaryIO
 
+from ..ingest.budget import Budget, BudgetExceeded
 from .items import MAX_ESSAY_BYTES, Item
 
 TABLE_KINDS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
@@ -36,6 +37,7 @@ class ArchiveLimits:
     max_member_bytes: int = MAX_ESSAY_BYTES
     max_total_bytes: int = 4_000_000_000
     max_ratio: int = 200
+    ratio_from_bytes: int = 64_000  # the ratio check applies to entries declaring more
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,27 @@ def _is_noise(path: str) -> bool:
 
 def iter_zip(name: str, source: str | BinaryIO, limits: ArchiveLimits = DEFAULT_LIMITS,
              table: TableOptions = DEFAULT_TABLE,
-             accept: Iterable[str] | None = None) -> Iterator[Item]:
+             accept: Iterable[str] | None = None,
+             budget: Budget | None = None) -> Iterator[Item]:
     """Yield an Item per essay in the zip `source` (a path or a binary file), in archive order.
 
     Essays are named '<name>/<entry path>'. Unsafe names (absolute, '..'), encrypted,
     oversized or implausibly compressed entries become error Items; the others complete.
     CSV/TSV/JSONL entries are read as tables; nested archives are refused. `accept` lists
     the essay-file extensions to take (others are skipped); None takes every file.
+    With a `budget` (one per upload; pass the same one to prepare_text), every entry's
+    decompressed bytes are counted as they are read and the time is checked between
+    entries: once over, that entry is an error Item saying so and the rest is not read.
     """
+    try:
+        yield from _iter_zip(name, source, limits, table, accept, budget)
+    except BudgetExceeded as exc:
+        yield Item(name, error=exc.message)
+
+
+def _iter_zip(name: str, source: str | BinaryIO, limits: ArchiveLimits, table: TableOptions,
+              accept: Iterable[str] | None, budget: Budget | None) -> Iterator[Item]:
+    what = "this zip archive"
     accepted = {a.lower() for a in accept} if accept is not None else None
     try:
         archive = zipfile.ZipFile(source)
@@ -89,6 +104,8 @@ def iter_zip(name: str, source: str | BinaryIO, limits: ArchiveLimits = DEFAULT_
             return
         total = 0
         for info in infos:
+            if budget is not None:
+                budget.check_time(what)
             if info.is_dir():
                 continue
             path = _safe_member_name(info.filename)
@@ -113,7 +130,7 @@ def iter_zip(name: str, source: str | BinaryIO, limits: ArchiveLimits = DEFAULT_
             if info.file_size > cap:
                 yield Item(item_name, error=f"entry is larger than {cap:,} bytes")
                 continue
-            if info.file_size > 1_000_000 and ratio > limits.max_ratio:
+            if info.file_size > limits.ratio_from_bytes and ratio > limits.max_ratio:
                 yield Item(item_name, error="entry is compressed suspiciously (zip bomb?)")
                 continue
             if total + info.file_size > limits.max_total_bytes:
@@ -122,39 +139,64 @@ def iter_zip(name: str, source: str | BinaryIO, limits: ArchiveLimits = DEFAULT_
             if kind != "file":
                 try:
                     with archive.open(info) as fh:
-                        bounded = _BoundedReader(fh, cap)
+                        bounded = _BoundedReader(fh, cap, budget, what)
                         yield from iter_table(item_name, bounded, kind, table)
+                except BudgetExceeded:
+                    raise
                 except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError):
                     yield Item(item_name, error="damaged entry")
                 total += info.file_size
                 continue
             try:
-                with archive.open(info) as fh:
-                    data = fh.read(cap + 1)  # the declared size may lie
+                with archive.open(info) as fh:  # the declared size may lie: count what comes
+                    data = _read_counted(fh, cap, budget, what)
+            except BudgetExceeded:
+                raise
             except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError):
                 yield Item(item_name, error="damaged entry")
                 continue
-            if len(data) > cap:
+            if data is None:
                 yield Item(item_name, error=f"entry is larger than {cap:,} bytes")
                 continue
             total += len(data)
             yield Item(item_name, data=data, filename=path)
 
 
-class _BoundedReader(io.RawIOBase):
-    """A read-only stream that fails once more than `limit` bytes have been read."""
+def _read_counted(fh: IO[bytes], cap: int, budget: Budget | None, what: str) -> bytes | None:
+    """The entry's bytes, counted against `budget` as they come; None if over `cap`."""
+    parts: list[bytes] = []
+    size = 0
+    while chunk := fh.read(min(1 << 16, cap + 1 - size)):
+        size += len(chunk)
+        if budget is not None:
+            budget.spend_bytes(len(chunk), what)
+            budget.check_time(what)
+        if size > cap:
+            return None
+        parts.append(chunk)
+    return b"".join(parts)
 
-    def __init__(self, raw: IO[bytes], limit: int) -> None:
+
+class _BoundedReader(io.RawIOBase):
+    """A read-only stream that fails once more than `limit` bytes have been read, and
+    counts what it reads against `budget` (time checked too) when one is given."""
+
+    def __init__(self, raw: IO[bytes], limit: int, budget: Budget | None = None,
+                 what: str = "this zip archive") -> None:
         self._raw, self._left = raw, limit
+        self._budget, self._what = budget, what
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        data = self._raw.read(min(len(buffer), self._left + 1))
+        data = self._raw.read(min(len(buffer), self._left + 1, 1 << 16))
         if len(data) > self._left:
             raise ValueError("entry is larger than its declared size")
         self._left -= len(data)
+        if self._budget is not None:
+            self._budget.spend_bytes(len(data), self._what)
+            self._budget.check_time(self._what)
         buffer[: len(data)] = data
         return len(data)
 

@@ -1,24 +1,37 @@
-"""Word (.docx) and OpenDocument (.odt) text, read with zipfile and defusedxml only."""
+"""Word (.docx) and OpenDocument (.odt) text, read with zipfile and a DTD-free XML parser."""
 
 from __future__ import annotations
 
+import zipfile
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
+from defusedxml.ElementTree import ParseError
 
-from .archive import open_zip, read_member
+from .archive import CHUNK, iter_member, open_zip
+from .budget import Budget
 from .errors import IngestError
+from .xmlsafe import DoctypeForbidden, xml_parser
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def _parse(xml: bytes, kind: str) -> Element:
+def _parse(archive: zipfile.ZipFile, name: str, kind: str, budget: Budget) -> Element:
+    """Parse a member within the budget: inflated and counted first (cheap: a part over the
+    budget is refused before any parsing), then parsed in chunks with the time checked."""
+    xml = b"".join(iter_member(archive, name, kind, budget))
+    if not xml:
+        raise IngestError(f"{kind} file is damaged (empty {name})")
+    what = f"this {kind} file"
     try:
-        return fromstring(xml, forbid_dtd=True)
-    except DefusedXmlException:
+        parser = xml_parser(xml[:CHUNK])
+        for at in range(0, len(xml), CHUNK):
+            parser.feed(xml[at:at + CHUNK])
+            budget.check_time(what)
+        return parser.close()
+    except (DefusedXmlException, DoctypeForbidden):
         raise IngestError(f"{kind} file contains forbidden XML (DTD or entities)") from None
     except ParseError:
         raise IngestError(f"{kind} file is damaged (bad XML)") from None
@@ -36,10 +49,10 @@ def _docx_paragraph(p: Element) -> str:
     return "".join(parts)
 
 
-def docx_text(data: bytes) -> str:
+def docx_text(data: bytes, budget: Budget | None = None) -> str:
     """The body text of a .docx, one paragraph per block separated by a blank line."""
     archive = open_zip(data, ".docx")
-    root = _parse(read_member(archive, "word/document.xml", ".docx"), ".docx")
+    root = _parse(archive, "word/document.xml", ".docx", budget or Budget())
     body = root.find(_W + "body")
     if body is None:
         raise IngestError("not a valid .docx file (no document body)")
@@ -63,10 +76,10 @@ def _odt_inline(el: Element, parts: list[str]) -> None:
             parts.append(child.tail)
 
 
-def odt_text(data: bytes) -> str:
+def odt_text(data: bytes, budget: Budget | None = None) -> str:
     """The body text of an .odt: headings and paragraphs separated by a blank line."""
     archive = open_zip(data, ".odt")
-    root = _parse(read_member(archive, "content.xml", ".odt"), ".odt")
+    root = _parse(archive, "content.xml", ".odt", budget or Budget())
     body = root.find(f"{_OFFICE}body/{_OFFICE}text")
     if body is None:
         raise IngestError("not a valid .odt file (no text body)")

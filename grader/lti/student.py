@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..ingest import IngestError, extract_text
+from ..ingest import Budget, IngestError, IngestLimits, extract_text
 from ..pipeline import grade
 from ..store import get_store
 from ..store import submissions as repo
@@ -60,7 +60,8 @@ def essay_page(launch_id: str):
 def _essay_text() -> str:
     upload = request.files.get("file")
     if upload is not None and upload.filename:
-        return extract_text(upload.read(), upload.filename)
+        budget = Budget(IngestLimits.from_config(current_app.config))
+        return extract_text(upload.read(), upload.filename, budget)
     return request.form.get("text", "")
 
 
@@ -100,7 +101,7 @@ def submit_essay(launch_id: str):
                                    "user": claims["sub"]}}}
     with store.write() as session:
         row = repo.create_submission(session, platform.owner_id, text=text, report=report,
-                                     fields=fields)
+                                     fields=fields, rubric=rubric)
         session.add(LtiGradePost(submission_id=row.id, link_id=link_seq, user_id=claims["sub"],
                                  state="held"))
         submission_id = row.id

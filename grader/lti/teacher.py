@@ -11,7 +11,7 @@ from ..store import get_store
 from ..store import submissions as repo
 from ..store.assignments import assignment_submissions
 from ..store.overrides import OverrideError, changes_between, final_result, merge_override
-from ..store.rubrics import resolve
+from ..store.rubrics import rubric_that_graded
 from ..web.classview import class_view
 from ..web.highlight import essay_marks, render
 from ..web.overrides import FormError, form_patch
@@ -98,7 +98,7 @@ def _row(session, platform, link, submission_id: str):
 
 
 def _report_context(session, platform, row, errors=None) -> dict:
-    rubric = resolve(session, platform.owner_id, row.rubric_id)
+    rubric = rubric_that_graded(session, platform.owner_id, row.rubric_id, row.rubric_digest)
     final = row.final if row.final is not None else final_result(row.report, None, None)
     factors = factor_views(row.report, final, rubric)
     essay = render(row.text, essay_marks(row.report, {f.id: f.colour for f in factors},
@@ -126,7 +126,7 @@ def change_report(launch_id: str, submission_id: str):
     with get_store().write() as session:
         row = _row(session, platform, _link(session, launch), submission_id)
         final = row.final if row.final is not None else final_result(row.report, None, None)
-        rubric = resolve(session, platform.owner_id, row.rubric_id)
+        rubric = rubric_that_graded(session, platform.owner_id, row.rubric_id, row.rubric_digest)
         try:
             patch = _OVERRIDE.load(form_patch(request.form, final, row.override, rubric))
             merged = merge_override(row.override, patch)

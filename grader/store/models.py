@@ -111,6 +111,22 @@ class StoredRubric(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RubricVersion(Base):
+    """Each definition a stored rubric has had, by digest: kept when the rubric is replaced
+    or deleted, so a submission's override is recomputed against the rubric that graded it."""
+
+    __tablename__ = "rubric_versions"
+    __table_args__ = (UniqueConstraint("owner_id", "rubric_id", "digest"),)
+
+    id: Mapped[int] = mapped_column(Serial, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
+    rubric_id: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(50))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Submission(Base):
     """One graded essay: the text, the machine's report and the teacher's override."""
 
@@ -126,6 +142,9 @@ class Submission(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id", ondelete="CASCADE"))
     rubric_id: Mapped[str] = mapped_column(String(100))
     rubric_version: Mapped[str] = mapped_column(String(50))
+    # SHA-256 of the definition that graded it (see store.rubrics.digest_of); None for
+    # submissions stored before versions were kept whose rubric changed since
+    rubric_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     student_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
     assignment_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
     external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
 
+from ..rubric import Rubric
 from .audit import record
 from .models import IdempotencyRecord, Submission, SubmissionChange, utcnow
+from .rubrics import current_digest, digest_of
 
 
 @dataclass
@@ -121,15 +123,24 @@ def create_submission(
     report: dict[str, Any],
     fields: dict[str, Any],
     idempotency: tuple[str, str] | None = None,
+    rubric: Rubric | None = None,
 ) -> Submission:
-    """Add a submission (and its idempotency record) to the session's transaction."""
+    """Add a submission (and its idempotency record) to the session's transaction.
+
+    `rubric` is the compiled rubric that graded it; its digest is stored so an override is
+    recomputed against it later. Without it, the rubric's current digest is taken.
+    """
     score = report["score"]
+    rubric_id = report["rubric"]["id"]
+    digest = (digest_of(rubric) if rubric is not None
+              else current_digest(session, owner_id, rubric_id))
     row = Submission(
         owner_id=owner_id,
         text=text,
         report=report,
-        rubric_id=report["rubric"]["id"],
+        rubric_id=rubric_id,
         rubric_version=report["rubric"]["version"],
+        rubric_digest=digest,
         marks=score["marks"],
         max_marks=score["max_marks"],
         band=score.get("band"),

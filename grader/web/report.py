@@ -15,7 +15,7 @@ from ..store import get_store
 from ..store import submissions as repo
 from ..store.assignments import essay_order, get_assignment
 from ..store.overrides import OverrideError, changes_between, final_result, merge_override
-from ..store.rubrics import resolve
+from ..store.rubrics import rubric_that_graded
 from .highlight import essay_marks, render
 from .overrides import FormError, form_patch, refreshed_summary
 from .rubric_view import colour_index
@@ -77,7 +77,7 @@ def _neighbours(session, row) -> tuple[str | None, str | None, int, int]:
 
 def _context(session, row, errors: dict[str, str] | None = None,
              pager: bool = True) -> dict[str, Any]:
-    rubric = resolve(session, owner_id(), row.rubric_id)
+    rubric = rubric_that_graded(session, owner_id(), row.rubric_id, row.rubric_digest)
     final = row.final if row.final is not None else final_result(row.report, None, None)
     factors = factor_views(row.report, final, rubric)
     titles = {f.id: f.title for f in factors}
@@ -134,7 +134,7 @@ def change_report(submission_id: str) -> ResponseReturnValue:
     with get_store().write() as session:
         row = _owned(session, submission_id)
         final = row.final if row.final is not None else final_result(row.report, None, None)
-        rubric = resolve(session, owner_id(), row.rubric_id)
+        rubric = rubric_that_graded(session, owner_id(), row.rubric_id, row.rubric_digest)
         try:
             patch = _OVERRIDE.load(form_patch(request.form, final, row.override, rubric))
             merged = merge_override(row.override, patch)

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from ..batch.items import Item, prepare_text
 from ..batch.sources import ArchiveLimits, iter_table, iter_zip, kind_of
-from ..ingest import SUPPORTED_SUFFIXES
+from ..ingest import SUPPORTED_SUFFIXES, Budget, IngestLimits
 from ..store import batches as batch_repo
 from ..store import get_store
 from ..store.assignments import get_assignment
@@ -21,10 +21,6 @@ from .views import bp
 ACCEPT = ".txt,.docx,.pdf,.odt,.rtf,.zip,.csv,.tsv,.jsonl"
 
 
-class _NoEssays(Exception):
-    """Nothing to grade in the form: roll the empty batch back."""
-
-
 def _student(name: str) -> str:
     """A student reference from an essay's name: 'class/amy-jones.docx' -> 'amy-jones'."""
     base = PurePosixPath(name.replace("\\", "/")).name
@@ -32,7 +28,7 @@ def _student(name: str) -> str:
     return (stem or name)[:200]
 
 
-def _items_from_files() -> Iterator[Item]:
+def _items_from_files(budget: Budget) -> Iterator[Item]:
     limits = ArchiveLimits(max_entries=int(current_app.config.get("BATCH_MAX_ITEMS", 100_000)))
     for upload in request.files.getlist("files"):
         name = (upload.filename or "").strip()
@@ -41,7 +37,8 @@ def _items_from_files() -> Iterator[Item]:
         data = upload.read()
         kind = kind_of(name)
         if kind == "zip":
-            yield from iter_zip(name, io.BytesIO(data), limits, accept=SUPPORTED_SUFFIXES)
+            yield from iter_zip(name, io.BytesIO(data), limits, accept=SUPPORTED_SUFFIXES,
+                                budget=budget)
         elif kind in ("csv", "tsv", "jsonl"):
             yield from iter_table(name, io.BytesIO(data), kind)
         else:
@@ -49,16 +46,18 @@ def _items_from_files() -> Iterator[Item]:
 
 
 def _new_items(pasted: str, student: str) -> Iterator[batch_repo.NewItem]:
+    """The form's essays, read and decoded within one budget for the whole upload."""
+    budget = Budget(IngestLimits.from_config(current_app.config))
     max_words = int(current_app.config["MAX_WORDS"])
     max_items = int(current_app.config.get("BATCH_MAX_ITEMS", 100_000))
-    items: Iterator[Item] = _items_from_files()
+    items: Iterator[Item] = _items_from_files(budget)
     if pasted.strip():
         name = student or "pasted essay"
         items = iter([Item(name, text=pasted), *items])
     for n, item in enumerate(items, start=1):
         if n > max_items:
             return
-        text, error = prepare_text(item, max_words=max_words)
+        text, error = prepare_text(item, max_words=max_words, budget=budget)
         ref = student if (pasted.strip() and n == 1 and student) else _student(item.name)
         yield batch_repo.NewItem(item.name, text=text, error=error, student_ref=ref)
 
@@ -77,18 +76,18 @@ def upload_page(assignment_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         pasted = request.form.get("text", "")
         student = request.form.get("student", "").strip()[:200]
-        try:
+        # every file is read and decoded before the write transaction opens: on SQLite
+        # it holds the database's one write lock, and would make every other writer wait
+        items = list(_new_items(pasted, student))
+        if not items:
+            errors["files"] = ["Paste an essay or choose at least one file."]
+        else:
             with store.write() as session:
                 batch = batch_repo.create_batch(
                     session, owner_id(), rubric_id=assignment.rubric_id,
-                    items=_new_items(pasted, student), assignment_ref=assignment.id)
-                if batch.total == 0:
-                    raise _NoEssays
+                    items=items, assignment_ref=assignment.id)
                 seq, batch_id = batch.seq, batch.id
                 pending = batch_repo.pending_items(session, seq)
-        except _NoEssays:
-            errors["files"] = ["Paste an essay or choose at least one file."]
-        if not errors:
             from ..jobs import get_executor
 
             get_executor(current_app._get_current_object()).submit(seq, pending)

@@ -1,9 +1,23 @@
-"""Hostile uploads through /api/v1/grade and /api/v1/batches: clear 4xx or per-item errors, fast."""
+"""Hostile uploads through /api/v1/grade, /submissions, /batches and the web upload: clear 4xx
+or per-item errors, fast, within each upload's reading budget (in process and on gunicorn)."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import io
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
 import tracemalloc
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+import zipfile
+import zlib
 
 import pytest
 
@@ -53,8 +67,8 @@ HOSTILE = [
     ("PDF nested 50,000 deep", "deep.pdf",
      lambda: pdf_pages(b"3 0 R", 1, TEXT_OPS, catalog_extra=b" /X " + b"[" * 50_000
                        + b"]" * 50_000), 422, ".pdf"),
-    ("PDF flate bomb (60 MB page)", "flate.pdf", lambda: _bomb_pdf(60), 422, "PDF bomb"),
-    ("PDF of 12 MB pages, twice", "twice.pdf", lambda: _bomb_pdf(12, pages=2), 422,
+    ("PDF flate bomb (60 MB page)", "flate.pdf", lambda: _bomb_pdf(60), 413, "PDF bomb"),
+    ("PDF of 12 MB pages, twice", "twice.pdf", lambda: _bomb_pdf(12, pages=2), 413,
      "PDF bomb"),
     ("PDF named .docx", "essay.docx", lambda: simple_pdf(["Stalin"]), 422, "not a valid .docx"),
     ("Word file named .pdf", "essay.pdf", lambda: make_docx(["Stalin"]), 422,
@@ -96,8 +110,8 @@ def test_pdf_bomb_memory_is_bounded(client, auth_a, pages):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert r.status_code == 422 and "PDF bomb" in r.json["detail"]
-    assert peak < 250_000_000  # pypdf stops inflating at 75 MB; we stop reading at 20 MB
+    assert r.status_code == 413 and "PDF bomb" in r.json["detail"]
+    assert peak < 250_000_000  # pypdf stops inflating at our 2 MB page-content cap
 
 
 def test_body_over_the_limit_is_413_before_parsing(client, auth_a):
@@ -169,3 +183,185 @@ def test_batch_empty_or_broken_zip(client, auth_a, data):
     if r.status_code == 202:
         assert r.json["failed"] + r.json["pending"] == 1
         assert r.json["errors"][0]["error"] == "not a valid zip archive"
+
+
+# --- Live gunicorn on SQLite: hostile uploads are refused fast by their reading budget, and
+# --- another school's POST /submissions keeps working while they are read (issue 15, #3).
+
+LIVE_PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+OPS = b"BT /F1 12 Tf 72 720 Td (Stalin rose to power after Lenin died.) Tj ET\n"
+WORD_NS = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type."""
+    boundary = uuid.uuid4().hex
+    out = bytearray()
+    for name, value in fields.items():
+        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n").encode()
+    for field_name, filename, data in files:
+        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{field_name}"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+                ).encode() + data + b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
+
+
+def send(opener, url: str, body: bytes | None = None, content_type: str | None = None,
+         headers: dict[str, str] | None = None, timeout: float = 120) -> tuple[int, str, bytes]:
+    """(status, final URL, body) of a request through `opener` (errors returned, not raised)."""
+    req = urllib.request.Request(url, data=body, headers={
+        **({"Content-Type": content_type} if content_type else {}), **(headers or {})})
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            return resp.status, resp.geturl(), resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, url, err.read()
+
+
+def hostile_pdf() -> bytes:
+    """~30 KB whose one page inflates to 8 MB of drawing operators (pypdf: ~10 s to parse)."""
+    return pdf_pages(b"3 0 R", 1, zlib.compress(OPS * (8_000_000 // len(OPS)), 9), flate=True)
+
+
+def hostile_docx() -> bytes:
+    """~2.4 MB whose document.xml inflates to 40 MB at ~16:1 (under the zip ratio check)."""
+    body = b"".join(b"<w:p><w:r><w:t>w%d</w:t></w:r></w:p>" % i for i in range(1_000_000))
+    return make_zip({"word/document.xml": b"<w:document " + WORD_NS + b"><w:body>" + body
+                     + b"</w:body></w:document>"})
+
+
+def small_bombs_zip() -> bytes:
+    """The finding's zip: 1,000 entries of 800 KB, each under the old 1 MB ratio threshold."""
+    out = io.BytesIO()
+    entry = b"a" * 800_000
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in range(1_000):
+            z.writestr(f"class/e{i}.txt", entry)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    from tests.api.live import LiveServer
+
+    db = tmp_path_factory.mktemp("live-uploads") / "grader.sqlite3"
+    server = LiveServer(f"sqlite:///{db}", extra_env={
+        "GRADER_SECRET_KEY": "live-upload-test", "GRADER_WEB_SECURE_COOKIES": "false",
+        "GRADER_RATE_LIMIT": "0"}).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_keys(live) -> tuple[dict[str, str], dict[str, str]]:
+    """Two schools' API keys on the live server."""
+    return tuple({"Authorization": f"Bearer {live.create_key(n)}"} for n in ("school-a",
+                                                                             "school-b"))
+
+
+def other_school_submits(live, auth: dict[str, str], results: list, stop: threading.Event,
+                         ) -> None:
+    """POST /submissions (JSON) over and over until `stop`: each (status, seconds)."""
+    essay = {"rubric": "stalin-rise", "text": "Stalin became General Secretary in 1922. " * 5}
+    while not stop.is_set():
+        start = time.perf_counter()
+        status, _, _ = live.request("POST", "/api/v1/submissions", essay, auth)
+        results.append((status, time.perf_counter() - start))
+
+
+def while_others_submit(live, auth: dict[str, str], action):
+    """Run `action()` while another school posts submissions; (its result, their results)."""
+    results: list[tuple[int, float]] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=other_school_submits, args=(live, auth, results, stop))
+    thread.start()
+    try:
+        time.sleep(0.2)
+        outcome = action()
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        thread.join(60)
+    return outcome, results
+
+
+@pytest.mark.parametrize("name,build,message", [
+    ("bomb.pdf", hostile_pdf, "this PDF expands to more than 2 MB of page content"),
+    ("bomb.docx", hostile_docx, "this .docx file expands to more than 8 MB of XML"),
+], ids=["pdf", "docx"])
+def test_live_hostile_upload_is_413_and_others_keep_submitting(live, live_keys, name, build,
+                                                               message):
+    data = build()
+    assert len(data) < 5_000_000  # under the request body limit: the budget must catch it
+    body, ctype = multipart({"rubric": "stalin-rise"}, [("file", name, data)])
+    opener = urllib.request.build_opener()
+
+    def post_hostile():
+        start = time.perf_counter()
+        status, _, raw = send(opener, live.url + "/api/v1/submissions", body, ctype,
+                              live_keys[0])
+        return status, json.loads(raw), time.perf_counter() - start
+
+    (status, problem, seconds), others = while_others_submit(live, live_keys[1], post_hostile)
+    assert status == 413, problem
+    assert problem["title"] == "Upload over its reading budget"
+    assert problem["detail"].startswith(message), problem["detail"]
+    assert problem["errors"] == [{"field": "file", "message": problem["detail"]}]
+    assert seconds < 5, seconds  # before: 10 s (PDF) parsing what had inflated
+    assert others and all(s == 201 for s, _ in others), others
+
+
+def web_teacher(live) -> urllib.request.OpenerDirector:
+    """A signed-in teacher on the live server (created with the real CLI)."""
+    subprocess.run([sys.executable, "-m", "grader.cli.main", "users", "create",
+                    "uploads@example.org"], cwd=live_repo(), env=live.env, check=True,
+                   input=LIVE_PASSWORD + "\n", capture_output=True, text=True)
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(
+        http.cookiejar.CookieJar()))
+    _, _, page = send(opener, live.url + "/sign-in")
+    form = urllib.parse.urlencode({"email": "uploads@example.org", "password": LIVE_PASSWORD,
+                                   "csrf_token": CSRF.search(page.decode())[1]}).encode()
+    status, _, _ = send(opener, live.url + "/sign-in", form,
+                        "application/x-www-form-urlencoded")
+    assert status == 200  # redirected to the assignments page
+    return opener
+
+
+def live_repo():
+    from tests.api.live import REPO
+
+    return REPO
+
+
+def test_live_web_upload_of_small_bombs_is_fast_and_does_not_block_writers(live, live_keys):
+    opener = web_teacher(live)
+    _, _, page = send(opener, live.url + "/assignments/new")
+    token = CSRF.search(page.decode())[1]
+    form = urllib.parse.urlencode({"title": "9A", "rubric": "stalin-rise",
+                                   "csrf_token": token}).encode()
+    status, where, _ = send(opener, live.url + "/assignments/new", form,
+                            "application/x-www-form-urlencoded")
+    assert status == 200, where
+    assignment = where.rstrip("/").rsplit("/", 1)[1]
+    data = small_bombs_zip()
+    assert len(data) < 2_000_000
+    body, ctype = multipart({"csrf_token": token}, [("files", "class.zip", data)])
+
+    def upload():
+        start = time.perf_counter()
+        status, where, raw = send(opener, f"{live.url}/assignments/{assignment}/upload",
+                                  body, ctype)
+        return status, where, time.perf_counter() - start
+
+    (status, where, seconds), others = while_others_submit(live, live_keys[1], upload)
+    assert status == 200 and "/batches/" in where, (status, where)
+    assert seconds < 10, seconds  # before: 62 s, inflating 800 MB inside the write lock
+    assert others and all(s == 201 for s, _ in others), others
+    _, _, raw = send(opener, where + "/status")
+    progress = json.loads(raw)
+    assert progress["total"] == 1_000 and progress["finished"]
+    assert {e["error"] for e in progress["errors"]} == {
+        "entry is compressed suspiciously (zip bomb?)"}

@@ -95,3 +95,44 @@ def test_zip_bomb_member_is_refused():
 def test_binary_txt_is_refused():
     with pytest.raises(IngestError, match="binary"):
         extract_text(make_pdf(PARAS).replace(b"%PDF", b"\x00\x00"), "essay.txt")
+
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_DOC = f"<w:document {_W_NS}><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"
+_LAUGHS = ('<!DOCTYPE l [<!ENTITY a "lollollollol">'
+           + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                     for i in range(9)) + '<!ENTITY x "&j;">]>')
+
+
+@pytest.mark.parametrize("xml", [
+    _LAUGHS + _DOC,
+    '<?xml version="1.0"?>\n<!-- a comment -->\n' + _LAUGHS + _DOC,
+    "<!-- <w:document> -->" + _LAUGHS + _DOC,  # a root-like tag inside a comment
+    "<?pi <w:document ?>" + _LAUGHS + _DOC,
+    "\ufeff" + _LAUGHS + _DOC,
+    '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + _DOC,
+], ids=["bare", "after declaration and comment", "root in a comment", "root in a PI", "BOM",
+        "external"])
+def test_docx_with_a_dtd_anywhere_in_the_prolog_is_refused(xml):
+    data = _zip({"word/document.xml": xml.encode("utf-8")})
+    with pytest.raises(IngestError, match="forbidden XML"):
+        extract_text(data, "essay.docx")
+
+
+def test_docx_in_utf16_with_a_dtd_is_refused():
+    xml = '<?xml version="1.0" encoding="UTF-16"?>' + _LAUGHS + _DOC
+    with pytest.raises(IngestError, match="forbidden XML"):
+        extract_text(_zip({"word/document.xml": xml.encode("utf-16")}), "essay.docx")
+
+
+def test_docx_entity_without_a_dtd_is_bad_xml():
+    with pytest.raises(IngestError, match="damaged"):
+        extract_text(_zip({"word/document.xml": _DOC.encode()}), "essay.docx")
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    return out.getvalue()

@@ -1,5 +1,7 @@
 """The store on a real database: migrations up and down, SQLite pragmas, keys, transactions."""
 
+import json
+
 import pytest
 from sqlalchemy import inspect, select, text
 
@@ -118,3 +120,43 @@ def test_migration_0005_binds_lti_assignments_to_their_first_links_course(engine
     assert rows == {"launched": "d1/course-7", "never": None}
     downgrade(engine, "0004_lti")  # and back down
     assert "teacher_sessions" not in inspect(engine).get_table_names()
+
+
+def test_rubric_versions_migration_backfills_what_is_known(engine):
+    """0006: each stored rubric's definition becomes a version; submissions stored since it
+    was saved get its digest, older ones (graded by a lost definition) keep none."""
+    from datetime import UTC, datetime, timedelta
+
+    from grader.store.rubrics import definition_digest
+
+    upgrade(engine, "0005_sessions_lti_binding")
+    saved = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    naive = engine.dialect.name == "sqlite"
+
+    def at(t: datetime):
+        return t.replace(tzinfo=None) if naive else t
+
+    definition = {"id": "mine", "version": "2", "title": "Mine", "factors": []}
+    with engine.begin() as conn:
+        owner = conn.execute(text("INSERT INTO owners (name, kind, created_at) VALUES "
+                                  "('o', 'integration', :t) RETURNING id"),
+                             {"t": at(saved)}).scalar()
+        conn.execute(text("INSERT INTO rubrics (owner_id, rubric_id, version, title, "
+                          "definition, created_at, updated_at) VALUES (:o, 'mine', '2', "
+                          "'Mine', :d, :t, :t)"),
+                     {"o": owner, "d": json.dumps(definition), "t": at(saved)})
+        for public_id, when in (("before", saved - timedelta(days=1)),
+                                ("after", saved + timedelta(seconds=1))):
+            conn.execute(text(
+                "INSERT INTO submissions (id, owner_id, rubric_id, rubric_version, text, "
+                "report, metadata, marks, max_marks, created_at, updated_at) VALUES "
+                "(:id, :o, 'mine', '2', 'x', '{}', '{}', 1, 2, :t, :t)"),
+                {"id": public_id, "o": owner, "t": at(when)})
+    upgrade(engine)
+    with engine.connect() as conn:
+        digests = dict(conn.execute(text("SELECT id, rubric_digest FROM submissions")).all())
+        versions = conn.execute(text("SELECT rubric_id, digest FROM rubric_versions")).all()
+    assert versions == [("mine", definition_digest(definition))]
+    assert digests == {"before": None, "after": definition_digest(definition)}
+    downgrade(engine, "0005_sessions_lti_binding")
+    assert "rubric_versions" not in inspect(engine).get_table_names()
