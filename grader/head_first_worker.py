@@ -110,11 +110,16 @@ class HeadFirstThreadWorker(ThreadWorker):
             return
         ahead = conn.parser.unreader.take_buffered() if conn.parser is not None else b""
         self.arriving[conn] = _Arriving(ahead, time.monotonic() + HEAD_TIMEOUT)
-        conn.sock.setblocking(False)
-        self._advance(conn)
+        self._on_readable(conn)
 
-    def _on_readable(self, conn, _sock) -> None:
-        self._advance(conn)
+    def _on_readable(self, conn, _sock=None) -> None:
+        try:
+            conn.sock.setblocking(False)
+            self._advance(conn)
+        except Exception:  # noqa: BLE001 - one bad connection must not stop the event loop
+            self.log.exception("Error reading a request")
+            if conn in self.arriving:
+                self._drop(conn)
 
     def _advance(self, conn) -> None:
         state = self.arriving[conn]
