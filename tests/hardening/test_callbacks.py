@@ -291,3 +291,62 @@ def test_a_refused_port_is_recorded_as_failed_through_the_api(app, client, auth_
     assert get_executor(app).wait_idle(60)
     status = client.get(f"/api/v1/batches/{r.json['id']}", headers=auth_a).json
     assert status["callback_state"] == "failed"
+
+
+def _certificate(tmp_path, name: str) -> tuple[str, str, str]:
+    """A self-signed certificate for `name`: (cert file, key file, cert PEM)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    cert_file, key_file = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_file.write_text(pem)
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file), pem
+
+
+@pytest.mark.parametrize("certified", [REBOUND_HOST, "someone-else.test"])
+def test_https_goes_to_the_checked_address_with_sni_and_a_verified_certificate(
+        tmp_path, monkeypatch, certified):
+    import ssl
+
+    cert_file, key_file, pem = _certificate(tmp_path, certified)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert_file, key_file)
+    names: list[str | None] = []
+    server_context.sni_callback = lambda sock, name, ctx: names.append(name)
+    handler = type("Tls", (Recorder,), {"paths": []})
+    server = HTTPServer(("127.0.0.2", 0), handler)
+    server.socket = server_context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        asked = rebinding_resolver(monkeypatch, honest_answers=1)
+        allow = {"CALLBACK_ALLOWED_NETWORKS": "127.0.0.2/32"}
+        trust = ssl.create_default_context(cadata=pem)
+        status = post_once(f"https://{REBOUND_HOST}:{server.server_port}/hook", b"{}", None,
+                           timeout=5, context=trust,
+                           check=lambda target: check_callback_url(target, allow))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == ["127.0.0.2"] and names[:1] == [REBOUND_HOST]  # SNI: the host name
+    if certified == REBOUND_HOST:
+        assert status == 204 and handler.paths == ["/hook"]
+    else:  # a certificate for another name: refused before anything is sent
+        assert status == 0 and handler.paths == []
