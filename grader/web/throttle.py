@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from flask import Blueprint, Flask, Response, current_app, g, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.errors import RateLimitExceeded
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -161,7 +161,7 @@ def _record(response: Response) -> Response:
 def _remember_browser(response: Response, account: str) -> None:
     accounts = [account] + [a for a in _known_accounts() if a != account]
     response.set_cookie(DEVICE_COOKIE, _serializer().dumps(accounts[:DEVICE_ACCOUNTS]),
-                        max_age=DEVICE_MAX_AGE, path="/sign-in", httponly=True,
+                        max_age=DEVICE_MAX_AGE, path=url_for("web.sign_in"), httponly=True,
                         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE", True)),
                         samesite="Lax")
 
