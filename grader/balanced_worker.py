@@ -9,7 +9,9 @@ workers that finish requests at the same pace take new connections at the same p
 clients spread by load, not by luck. A connection waits in the kernel's queue meanwhile, for
 whichever worker has room first; no connection waits longer than one request of each thread.
 
-Requests on connections a worker already holds are served as before. A worker out of
+A connection goes to a thread only once its request has arrived (grader/head_first_worker.py):
+slow or idle clients hold no thread. Requests on connections a worker already holds are served
+as before. A worker out of
 credit still takes a connection once GRACE seconds have passed since its last one, so
 connections that never send a request (a browser's preconnect, a load balancer's TCP check,
 which gunicorn lets wait 5 s for data) hold up nobody for longer than that. If gunicorn's
@@ -24,14 +26,17 @@ import time
 
 from gunicorn.workers.gthread import ThreadWorker
 
+from .head_first_worker import HeadFirstThreadWorker
+
 GRACE = 0.05  # seconds: the longest a worker out of credit refuses new connections
 _HOOKS = ("set_accept_enabled", "accept", "finish_request", "wait_for_and_dispatch_events")
 SUPPORTED = all(callable(getattr(ThreadWorker, name, None)) for name in _HOOKS) and all(
     name in ThreadWorker.__init__.__code__.co_names for name in ("nr_conns", "_accepting"))
 
 
-class BalancedThreadWorker(ThreadWorker):
-    """gthread that accepts one new connection per finished request (per thread at start)."""
+class BalancedThreadWorker(HeadFirstThreadWorker):
+    """gthread that accepts one new connection per finished request (per thread at start),
+    and gives a connection to a thread only once its request is here."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -59,6 +64,9 @@ class BalancedThreadWorker(ThreadWorker):
         if SUPPORTED and not self._accepting:
             timeout = min(timeout, GRACE)  # wake to take connections again after GRACE
         super().wait_for_and_dispatch_events(timeout)
+
+    def dropped_before_request(self) -> None:
+        self.credit = min(self.cfg.threads, self.credit + 1)  # it cost no request
 
     def finish_request(self, conn, fs) -> None:
         self.credit = min(self.cfg.threads, self.credit + 1)

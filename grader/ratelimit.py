@@ -1,8 +1,11 @@
 """Rate limits with flask-limiter, one Limiter per app, shared by the API and the web pages.
 
-Counts live in GRADER_RATELIMIT_STORAGE (`redis://host:6379/0`: shared by every worker and
-machine) or in each process's memory (`memory://`, the default). If Redis stops answering,
-each process counts in memory until Redis is back, so a Redis outage never stops the service.
+Counts live in Redis, shared by every worker and machine, when the service has one:
+GRADER_RATELIMIT_STORAGE (`redis://host:6379/0`), else GRADER_REDIS_URL or REDIS_URL, else a
+redis:// CELERY_BROKER_URL (its database, keys under RATELIMIT_KEY_PREFIX). Without Redis
+(the embedded default) each process counts in its own memory (`memory://`): with N gunicorn
+workers a key limited to L a minute may then get up to N x L. If Redis stops answering, each
+process counts in memory until Redis is back, so a Redis outage never stops the service.
 
 `memory://` is served by SweptMemoryStorage: limits' own memory storage starts a timer thread
 to drop expired counts about every 10 ms while requests come in (80 threads a second at 220
@@ -13,6 +16,7 @@ that are grading. Here the request that finds a sweep due does it, at most once 
 from __future__ import annotations
 
 import math
+import os
 import time
 
 from flask import Flask, current_app
@@ -50,10 +54,19 @@ def _no_key() -> str:
     return "-"
 
 
+def _redis(url: object) -> str | None:
+    text = str(url or "").strip()
+    return text if text.startswith(("redis://", "rediss://")) else None
+
+
 def storage_uri(app: Flask) -> str:
-    """Where counts are kept: RATELIMIT_STORAGE (or flask-limiter's RATELIMIT_STORAGE_URI)."""
-    uri = str(app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("RATELIMIT_STORAGE")
-              or IN_PROCESS)
+    """Where counts are kept: RATELIMIT_STORAGE (or flask-limiter's RATELIMIT_STORAGE_URI),
+    else the service's Redis (REDIS_URL, or a redis:// CELERY_BROKER_URL), else memory."""
+    config = app.config
+    uri = str(config.get("RATELIMIT_STORAGE_URI") or config.get("RATELIMIT_STORAGE")
+              or _redis(config.get("REDIS_URL")) or _redis(os.environ.get("REDIS_URL"))
+              or _redis(config.get("CELERY_BROKER_URL"))
+              or _redis(os.environ.get("CELERY_BROKER_URL")) or IN_PROCESS)
     return IN_PROCESS if uri == "memory://" else uri
 
 

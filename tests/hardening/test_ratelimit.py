@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 import uuid
 
 import pytest
 
 from grader import create_app
+from grader.ratelimit import get_limiter, storage_uri
 from grader.store import get_store
 from grader.store.keys import create_key
 from grader.store.teachers import create_teacher
@@ -86,14 +88,61 @@ def web(tmp_path):
     get_store(app).dispose()
 
 
-def test_sign_in_failures_are_limited_per_account_from_any_address(web):
-    codes = [web("Amy@School.org", "wrong", f"10.0.0.{n}").status_code for n in range(3)]
+def test_an_accounts_failures_slow_the_guessing_address_not_the_owner(web):
+    web.app.config["WEB_SIGNIN_LIMIT"] = 100  # the address limit out of the way
+    codes = [web("Amy@School.org", "wrong", "10.0.0.66").status_code for _ in range(3)]
     assert codes == [401, 401, 401]
-    refused = web("amy@school.org", PASSWORD, "10.9.9.9")  # right password, new address
-    assert refused.status_code == 429
-    assert 1 <= int(refused.headers["Retry-After"]) <= 600
-    assert "Too many failed sign-ins" in refused.text and "text/html" in refused.content_type
-    assert web("bea@school.org", PASSWORD, "10.9.9.9").status_code == 302  # others unaffected
+    waiting = web("amy@school.org", PASSWORD, "10.0.0.66")  # no check while it must wait
+    assert waiting.status_code == 429
+    assert 1 <= int(waiting.headers["Retry-After"]) <= 300
+    assert "Too many failed sign-ins" in waiting.text and "text/html" in waiting.content_type
+    # the owner, from anywhere else, gets in: the attacker holds no lock-out switch
+    assert web("amy@school.org", PASSWORD, "10.9.9.9").status_code == 302
+    assert web("bea@school.org", PASSWORD, "10.0.0.66").status_code == 302  # others unaffected
+
+
+def test_the_wait_grows_with_each_failure_and_has_a_ceiling(web):
+    web.app.config.update(WEB_SIGNIN_LIMIT=100, WEB_SIGNIN_MAX_DELAY=4)
+    storage = get_limiter(web.app).limiter.storage
+    waits = []
+    for _ in range(6):
+        assert web("amy@school.org", "wrong", "10.0.0.67").status_code == 401
+        for key in list(storage.storage):
+            if key.endswith("ip:10.0.0.67/wait"):
+                waits.append(round(storage.get_expiry(key) - time.time()))
+                storage.clear(key)  # as if the client had waited
+    assert waits == [1, 2, 4, 4]  # from the 3rd failure on: 1, 2, 4 s, then the ceiling
+
+
+class Browser:
+    """One browser: keeps its cookies (the device cookie among them) between sign-ins."""
+
+    def __init__(self, app, address: str) -> None:
+        self.client = app.test_client()
+        self.env = {"REMOTE_ADDR": address}
+
+    def sign_in(self, email: str, password: str):
+        token = TOKEN.search(self.client.get("/sign-in", environ_base=self.env).text)[1]
+        return self.client.post("/sign-in", environ_base=self.env, data={
+            "email": email, "password": password, "csrf_token": token})
+
+
+def test_guessing_from_many_addresses_waits_except_in_the_owners_browser(web):
+    web.app.config.update(WEB_SIGNIN_LIMIT=100, WEB_SIGNIN_ACCOUNT_FREE_TRIES=3)
+    owner = Browser(web.app, "10.5.0.1")
+    assert owner.sign_in("amy@school.org", PASSWORD).status_code == 302
+    cookie = owner.client.get_cookie("grader_device", path="/sign-in")
+    assert cookie is not None and cookie.http_only and "amy" not in cookie.value
+    for n in range(3):  # one wrong password each from three machines: waits start
+        assert web("amy@school.org", "wrong", f"10.6.0.{n}").status_code == 401
+    for n, wait in ((3, 1), (4, 2)):  # each waits its turn: the wait doubles (now 4 s)
+        time.sleep(wait + 0.1)
+        assert web("amy@school.org", "wrong", f"10.6.0.{n}").status_code == 401
+    assert web("amy@school.org", PASSWORD, "10.7.0.1").status_code == 429  # a new machine
+    stranger = Browser(web.app, "10.7.0.2")  # a forged device cookie counts for nothing
+    stranger.client.set_cookie("grader_device", "forged", path="/sign-in")
+    assert stranger.sign_in("amy@school.org", PASSWORD).status_code == 429
+    assert owner.sign_in("amy@school.org", PASSWORD).status_code == 302  # the owner's browser
 
 
 def test_sign_in_failures_are_limited_per_address_over_any_account(web):
@@ -171,19 +220,40 @@ def test_redis_counts_are_shared_by_every_worker(tmp_path, redis_storage):
         get_store(app).dispose()
 
 
+def test_the_services_redis_is_used_for_counts_when_there_is_one(tmp_path, monkeypatch):
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        monkeypatch.delenv(name, raising=False)
+    app = make_app(tmp_path)
+    assert storage_uri(app) == "grader-memory://"  # embedded default: per process
+    app.config["CELERY_BROKER_URL"] = "amqp://guest@127.0.0.1//"
+    assert storage_uri(app) == "grader-memory://"  # not a Redis
+    app.config["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/9"
+    assert storage_uri(app) == "redis://127.0.0.1:6379/9"
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    assert storage_uri(app) == "redis://127.0.0.1:6379/3"
+    app.config["RATELIMIT_STORAGE"] = "memory://"  # said explicitly: memory it is
+    assert storage_uri(app) == "grader-memory://"
+    get_store(app).dispose()
+
+
 @pytest.mark.slow
-def test_gunicorn_workers_share_one_count_in_redis(tmp_path, redis_storage):
+@pytest.mark.parametrize("setting", ["GRADER_RATELIMIT_STORAGE", "REDIS_URL",
+                                     "CELERY_BROKER_URL"])
+def test_gunicorn_workers_share_one_count_in_redis(tmp_path, redis_storage, setting,
+                                                   monkeypatch):
     """Two gunicorn workers, a key allowed 20 a minute, 40 requests from 8 clients at once
     (more than one worker's threads, so both workers answer): exactly 20 answered, the rest
-    429 with Retry-After."""
+    429 with Retry-After, whichever setting names the Redis."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .test_crash import _request, gunicorn_server
 
+    for name in ("GRADER_RATELIMIT_STORAGE", "REDIS_URL", "CELERY_BROKER_URL"):
+        monkeypatch.delenv(name, raising=False)
     _, prefix, _ = redis_storage
     with gunicorn_server(tmp_path, rate_limit=20,
-                         GRADER_RATELIMIT_STORAGE="redis://127.0.0.1:6379/15",
-                         GRADER_RATELIMIT_KEY_PREFIX=prefix) as (_, port, key, _db):
+                         GRADER_RATELIMIT_KEY_PREFIX=prefix,
+                         **{setting: "redis://127.0.0.1:6379/15"}) as (_, port, key, _db):
         auth = {"Authorization": f"Bearer {key}"}
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda _: _request(port, "GET", "/api/v1/rubrics",
