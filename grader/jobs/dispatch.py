@@ -39,10 +39,12 @@ def init_app(app: Flask) -> Executor:
     if broker_url(app):
         from .celery_app import CeleryExecutor
 
+        app.config.setdefault("BATCH_CHUNK", 100)  # fewer, bigger writes; fairness by tickets
         executor: Executor = CeleryExecutor(app)
     else:
         from .embedded import EmbeddedExecutor
 
+        app.config.setdefault("BATCH_CHUNK", 20)  # small claims: owners take turns often
         executor = EmbeddedExecutor(app, workers=int(app.config["BATCH_WORKERS"]),
                                     poll=float(app.config["BATCH_POLL_SECONDS"]))
         app.before_request(lambda: start_in_worker(app))

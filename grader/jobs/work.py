@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask
 
+from ..batch.pool import Outcome
 from ..batch.summary import Summary
 from ..pipeline import grade
 from ..store import batch_claims as claims
@@ -28,7 +29,7 @@ from ..store.rubrics import resolve
 log = logging.getLogger("grader.jobs")
 
 DEFAULTS: dict[str, Any] = {
-    "BATCH_CHUNK": 20,  # items claimed, graded and written together
+    "BATCH_CHUNK": 20,  # at most this many items claimed, graded and written together
     "BATCH_LEASE_SECONDS": 300,  # a claim lapses this long after it was made
     "BATCH_MAX_STARTS": 2,  # an item started this often without a result is failed
 }
@@ -63,12 +64,13 @@ def _one_piece(app: Flask, me: str) -> bool:
     store = get_store(app)
     with store.read() as session:
         found = claims.candidates(session, me)
-    for batch_seq, has_uploads in found:
+    for batch_seq, has_uploads, total in found:
         if has_uploads and read_uploads(app, batch_seq, me):
             return True
+        # up to BATCH_CHUNK items, fewer for a small batch so that it is shared by workers
+        chunk = max(1, min(int(setting(app, "BATCH_CHUNK")), -(-total // 8)))
         with store.write() as session:
-            seqs = claims.claim_items(session, batch_seq, me,
-                                      limit=int(setting(app, "BATCH_CHUNK")),
+            seqs = claims.claim_items(session, batch_seq, me, limit=chunk,
                                       lease=float(setting(app, "BATCH_LEASE_SECONDS")),
                                       max_starts=int(setting(app, "BATCH_MAX_STARTS")))
         if seqs:
@@ -89,8 +91,9 @@ def build_summary(session, batch) -> dict[str, Any]:
         except RubricError:
             return {}
     summary = Summary(rubric)
-    for report in repo.summary_rows(session, batch.seq):
-        summary.add_report(report)
+    for name, d in claims.digests(session, batch.seq):  # not every report: their digests
+        summary.add(Outcome(name, marks=d["marks"], max_marks=d["max_marks"], band=d["band"],
+                            flags=d["flags"], missing=d["missing"]))
     for e in repo.item_errors(session, batch.seq, limit=1_000_000):
         summary.add_failure(e["essay"], e["error"])
     return summary.to_dict()

@@ -9,6 +9,7 @@ when its lease expires. An item started `max_starts` times without a result is f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import takewhile
@@ -62,10 +63,11 @@ def _claimable(table: Any, now: datetime, me: str) -> ColumnElement[bool]:
 
 
 def candidates(session: Session, me: str, now: datetime | None = None,
-               limit: int = 8) -> list[tuple[int, bool]]:
+               limit: int = 8) -> list[tuple[int, bool, int]]:
     """Unfinished batches with work this worker may claim, fairest first: (seq, whether its
-    uploads are there to be read). Owners served least recently come first (a new owner
-    before one being served), then each owner's batches in the order they came."""
+    uploads are there to be read, its number of items so far). Owners served least recently
+    come first (a new owner before one being served), then each owner's batches in the order
+    they came."""
     now = now or utcnow()
     items = exists().where(BatchItem.batch_seq == Batch.seq, BatchItem.state == "pending",
                            _claimable(BatchItem, now, me))
@@ -75,9 +77,10 @@ def candidates(session: Session, me: str, now: datetime | None = None,
     served = (select(func.max(other.served_at))
               .where(other.owner_id == Batch.owner_id, other.state.in_(UNFINISHED))
               .scalar_subquery())
-    q = (select(Batch.seq, uploads).where(Batch.state.in_(UNFINISHED), or_(uploads, items))
+    q = (select(Batch.seq, uploads, Batch.total)
+         .where(Batch.state.in_(UNFINISHED), or_(uploads, items))
          .order_by(served.asc().nulls_first(), Batch.seq).limit(limit))
-    return [(seq, bool(up)) for seq, up in session.execute(q)]
+    return [(seq, bool(up), total or 0) for seq, up, total in session.execute(q)]
 
 
 def has_pending(session: Session) -> bool:
@@ -167,17 +170,41 @@ def store_results(session: Session, batch: Batch, results: list[Result]) -> int:
                 "created_at": now, "updated_at": now})
         updates.append({"b_seq": r.work.seq, "b_state": "done" if sid else "failed",
                         "b_error": None if sid else (r.error or "grading failed")[:1000],
-                        "b_sid": sid})
+                        "b_sid": sid, "b_digest": digest(r.report) if sid else None})
     if subs:
         session.execute(insert(Submission.__table__), subs)
     items = BatchItem.__table__
     session.execute(
         update(items).where(items.c.seq == bindparam("b_seq")).values(
             state=bindparam("b_state"), error=bindparam("b_error"),
-            submission_id=bindparam("b_sid"), text=None, finished_at=now,
+            submission_id=bindparam("b_sid"), digest=bindparam("b_digest"), text=None,
+            finished_at=now,
             attempts=items.c.attempts + 1, lease_owner=None, lease_until=None),
         updates)
     return len(won)
+
+
+def digest(report: dict[str, Any]) -> dict[str, Any]:
+    """What the batch summary needs of a report, small enough to read back for every item."""
+    score = report["score"]
+    return {"marks": score["marks"], "max_marks": score["max_marks"],
+            "band": score.get("band"),
+            "flags": sorted({f["fact"] for f in report.get("flags", [])}),
+            "missing": [f["id"] for f in report.get("factors", []) if f["level"] == 0]}
+
+
+def digests(session: Session, batch_seq: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(name, digest) of the batch's graded items; the digest is rebuilt from the stored
+    report for items graded before digests were kept."""
+    q = (select(BatchItem.name, BatchItem.digest, Submission.report)
+         .outerjoin(Submission, and_(Submission.id == BatchItem.submission_id,
+                                     BatchItem.digest.is_(None)))
+         .where(BatchItem.batch_seq == batch_seq, BatchItem.state == "done"))
+    for name, found, report in session.execute(q.execution_options(yield_per=500)):
+        if found is None and report is not None:
+            found = digest(report)
+        if found is not None:
+            yield name, found
 
 
 def release(session: Session, me: str) -> None:

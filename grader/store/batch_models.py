@@ -78,6 +78,8 @@ class BatchItem(Base):
     started: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    # what the batch summary needs of the report (marks, band, flags, missing factors)
+    digest: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class BatchUpload(Base):

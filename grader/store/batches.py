@@ -147,10 +147,3 @@ def iter_results(session: Session, batch_seq: int) -> Iterator[tuple[BatchItem, 
          .where(BatchItem.batch_seq == batch_seq).order_by(BatchItem.position))
     for row in session.execute(q.execution_options(yield_per=200)):
         yield row[0], row[1]
-
-
-def summary_rows(session: Session, batch_seq: int) -> Iterator[dict[str, Any]]:
-    """The reports of the batch's graded items (for the summary), streamed."""
-    q = (select(Submission.report).join(BatchItem, BatchItem.submission_id == Submission.id)
-         .where(BatchItem.batch_seq == batch_seq))
-    yield from session.scalars(q.execution_options(yield_per=200))

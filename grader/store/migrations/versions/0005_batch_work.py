@@ -21,6 +21,7 @@ def upgrade() -> None:
         t.add_column(sa.Column("started", sa.Integer(), nullable=False, server_default="0"))
         t.add_column(sa.Column("lease_owner", sa.String(100), nullable=True))
         t.add_column(sa.Column("lease_until", TS, nullable=True))
+        t.add_column(sa.Column("digest", sa.JSON(), nullable=True))
     with op.batch_alter_table("batches") as t:
         t.add_column(sa.Column("options", sa.JSON(), nullable=True))
         t.add_column(sa.Column("served_at", TS, nullable=True))
@@ -52,5 +53,5 @@ def downgrade() -> None:
         for name in ("lease_until", "lease_owner", "started", "served_at", "options"):
             t.drop_column(name)
     with op.batch_alter_table("batch_items") as t:
-        for name in ("lease_until", "lease_owner", "started"):
+        for name in ("digest", "lease_until", "lease_owner", "started"):
             t.drop_column(name)
