@@ -76,7 +76,8 @@ def _one_piece(app: Flask, me: str) -> bool:
         if seqs:
             grade_claimed(app, batch_seq, seqs)
             return True
-        finish_batch(app, batch_seq)  # the claim may have failed its last items
+        if finish_batch(app, batch_seq):  # nothing left (the claim may have failed the last)
+            return True
     return False
 
 

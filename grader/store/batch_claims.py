@@ -71,14 +71,18 @@ def candidates(session: Session, me: str, now: datetime | None = None,
     now = now or utcnow()
     items = exists().where(BatchItem.batch_seq == Batch.seq, BatchItem.state == "pending",
                            _claimable(BatchItem, now, me))
-    uploads = and_(exists().where(BatchUpload.batch_seq == Batch.seq),
-                   _claimable(Batch, now, me))
+    held = exists().where(BatchUpload.batch_seq == Batch.seq)
+    uploads = and_(held, _claimable(Batch, now, me))
+    # nothing left to do but to finish it (every item failed as it came, a worker that
+    # wrote the last results died before finishing the batch)
+    ended = and_(~held, ~exists().where(BatchItem.batch_seq == Batch.seq,
+                                        BatchItem.state == "pending"))
     other = aliased(Batch)
     served = (select(func.max(other.served_at))
               .where(other.owner_id == Batch.owner_id, other.state.in_(UNFINISHED))
               .scalar_subquery())
     q = (select(Batch.seq, uploads, Batch.total)
-         .where(Batch.state.in_(UNFINISHED), or_(uploads, items))
+         .where(Batch.state.in_(UNFINISHED), or_(uploads, items, ended))
          .order_by(served.asc().nulls_first(), Batch.seq).limit(limit))
     return [(seq, bool(up), total or 0) for seq, up, total in session.execute(q)]
 

@@ -172,3 +172,12 @@ def test_cancel_stops_the_rest_and_keeps_what_is_done(app, client, auth_a, monke
     assert again["state"] == "cancelled" and again["done"] == 1
     subs = client.get("/api/v1/submissions", headers=auth_a).json["items"]
     assert len(subs) == 1
+
+
+def test_batch_whose_every_essay_fails_as_it_comes_still_finishes(app, client, auth_a):
+    res = client.post("/api/v1/batches", json={"rubric": "stalin-rise", "essays": [
+        {"text": "   ", "essay": "blank"}, {"text": "", "essay": "empty"}]}, headers=auth_a)
+    assert res.status_code == 202 and res.json["failed"] == 2
+    _wait(app)
+    final = client.get(res.headers["Location"], headers=auth_a).json
+    assert (final["state"], final["failed"], final["summary"]["failed"]) == ("done", 2, 2)
