@@ -104,7 +104,7 @@ class EmbeddedExecutor:
                 self._idle.notify_all()
 
     def _run(self, me: str, stop: threading.Event) -> None:
-        from .work import run_next
+        from .work import release_dead_claims, run_next
 
         failures = 0
         while not stop.is_set():
@@ -112,7 +112,7 @@ class EmbeddedExecutor:
             if app is None:  # the app is gone (tests): so is our work
                 return
             try:
-                did = run_next(app, me)
+                did = run_next(app, me) or release_dead_claims(app) > 0
                 failures = 0
             except Exception as exc:  # noqa: BLE001 - the database may be down: retry
                 failures += 1

@@ -30,7 +30,8 @@ log = logging.getLogger("grader.jobs")
 
 DEFAULTS: dict[str, Any] = {
     "BATCH_CHUNK": 20,  # at most this many items claimed, graded and written together
-    "BATCH_LEASE_SECONDS": 300,  # a claim lapses this long after it was made
+    "BATCH_LEASE_SECONDS": 120,  # a claim lapses this long after it was made (sooner if
+    # its claimant was a process of this machine that is gone: release_dead_claims)
     "BATCH_MAX_STARTS": 2,  # an item started this often without a result is failed
 }
 
@@ -79,6 +80,34 @@ def _one_piece(app: Flask, me: str) -> bool:
         if finish_batch(app, batch_seq):  # nothing left (the claim may have failed the last)
             return True
     return False
+
+
+def _dead_here(claimant: str) -> bool:
+    """Whether `claimant` (host:pid:tag) was a process of this machine that has ended."""
+    host, _, rest = claimant.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:40] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def release_dead_claims(app: Flask) -> int:
+    """Give up the claims of this machine's processes that died (a SIGKILLed gunicorn
+    worker): its work is taken up now instead of when the lease lapses. How many."""
+    store = get_store(app)
+    with store.read() as session:
+        dead = [c for c in claims.claimants(session) if _dead_here(c)]
+    for claimant in dead:
+        log.warning("taking back the batch work of %s, which has ended", claimant)
+        with store.write() as session:
+            claims.release(session, claimant)
+    return len(dead)
 
 
 def build_summary(session, batch) -> dict[str, Any]:

@@ -211,6 +211,16 @@ def digests(session: Session, batch_seq: int) -> Iterator[tuple[str, dict[str, A
             yield name, found
 
 
+def claimants(session: Session) -> list[str]:
+    """Who holds claims on pending items or uploads of unfinished batches right now."""
+    now = utcnow()
+    items = (select(BatchItem.lease_owner).where(
+        BatchItem.state == "pending", BatchItem.lease_until >= now).distinct())
+    batches = (select(Batch.lease_owner).where(
+        Batch.state.in_(UNFINISHED), Batch.lease_until >= now).distinct())
+    return sorted({o for o in session.scalars(items.union(batches)) if o})
+
+
 def release(session: Session, me: str) -> None:
     """Give up every claim of `me` (a worker shutting down): others may take them at once."""
     session.execute(update(BatchItem).where(BatchItem.lease_owner == me,
