@@ -50,8 +50,8 @@ def make_essays(path: Path, n: int) -> None:
             fh.write(json.dumps({"id": f"s{i:06d}", "text": "\n\n".join(keep)}) + "\n")
 
 
-def run_mark(rows: Path, jobs: int) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MB of the run's processes, lines written)."""
+def run_mark(rows: Path, jobs: int) -> tuple[float, float, int, float]:
+    """(seconds, peak RSS in MB of the run's processes, lines written, CPU seconds)."""
     out = rows.with_suffix(".out.jsonl")
     cmd = [sys.executable, "-m", "grader.cli.main", "mark", "--jobs", str(jobs), "--quiet",
            "-o", str(out), str(rows)]
@@ -60,11 +60,11 @@ def run_mark(rows: Path, jobs: int) -> tuple[float, float, int]:
     res = subprocess.run([sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True,
                          check=False)
     seconds = time.perf_counter() - start
-    peak_kb = int(res.stdout.strip() or 0)
+    peak_kb, cpu = (float(x) for x in (res.stdout.split() or ["0", "0"]))
     with open(out, "rb") as fh:
         lines = sum(1 for _ in fh)
     out.unlink()
-    return seconds, peak_kb / 1024, lines
+    return seconds, peak_kb / 1024, lines, cpu
 
 
 PG_URL = os.environ.get("GRADER_TEST_PG_URL",
@@ -229,7 +229,8 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 _WRAP = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:]); "
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+         "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+         "print(u.ru_maxrss, u.ru_utime + u.ru_stime)")
 
 
 def main() -> None:
@@ -251,10 +252,11 @@ def main() -> None:
             rows = Path(tmp) / f"essays-{n}.jsonl"
             make_essays(rows, n)
             if not args.api_only:
-                seconds, peak, lines = run_mark(rows, args.jobs)
+                seconds, peak, lines, cpu = run_mark(rows, args.jobs)
                 print(f"grader mark --jobs {args.jobs}: {lines}/{n} essays in {seconds:.1f} s "
-                      f"= {lines / seconds:.1f} essays/s; peak RSS (largest process) "
-                      f"{peak:.0f} MB", flush=True)
+                      f"= {lines / seconds:.1f} essays/s; {1000 * cpu / max(lines, 1):.2f} "
+                      f"CPU s per 1,000 essays; peak RSS (largest process) {peak:.0f} MB",
+                      flush=True)
             if (args.api or args.api_only) and n == args.n:
                 backend = "SQLite" if args.sqlite else "PostgreSQL"
                 for _ in range(args.repeat):

@@ -75,7 +75,7 @@ def _one_piece(app: Flask, me: str) -> bool:
                                       lease=float(setting(app, "BATCH_LEASE_SECONDS")),
                                       max_starts=int(setting(app, "BATCH_MAX_STARTS")))
         if seqs:
-            grade_claimed(app, batch_seq, seqs)
+            grade_claimed(app, batch_seq, seqs, me)
             return True
         if finish_batch(app, batch_seq):  # nothing left (the claim may have failed the last)
             return True
@@ -136,9 +136,10 @@ def callback_payload(session, batch) -> dict[str, Any]:
             "summary": batch.summary or {}}
 
 
-def grade_claimed(app: Flask, batch_seq: int, seqs: list[int]) -> int:
+def grade_claimed(app: Flask, batch_seq: int, seqs: list[int], me: str | None = None) -> int:
     """Grade the claimed items and write all their results in one transaction; finish the
-    batch if they were its last. How many results were written (0: others got there first)."""
+    batch if they were its last. How many results were written (0: others got there first).
+    The claim of `me` is renewed while grading takes long, so it does not lapse meanwhile."""
     store = get_store(app)
     with store.read() as session:
         batch = session.get(Batch, batch_seq)
@@ -148,7 +149,13 @@ def grade_claimed(app: Flask, batch_seq: int, seqs: list[int]) -> int:
         rubric = resolve(session, batch.owner_id, batch.rubric_id)
         session.expunge(batch)
     results = []
+    lease = float(setting(app, "BATCH_LEASE_SECONDS"))
+    renewed = time.monotonic()
     for item in work:
+        if me is not None and time.monotonic() - renewed > lease / 3:
+            with store.write() as session:
+                claims.renew(session, me, [w.seq for w in work], lease)
+            renewed = time.monotonic()
         result = claims.Result(item)
         if rubric is None:
             result.error = f"unknown rubric {batch.rubric_id!r}"

@@ -87,13 +87,6 @@ def candidates(session: Session, me: str, now: datetime | None = None,
     return [(seq, bool(up), total or 0) for seq, up, total in session.execute(q)]
 
 
-def has_pending(session: Session) -> bool:
-    """Whether unfinished batches have pending items at all (claimed by someone or not)."""
-    return bool(session.scalar(select(exists().where(
-        BatchItem.state == "pending", BatchItem.batch_seq == Batch.seq,
-        Batch.state.in_(UNFINISHED)))))
-
-
 def claim_items(session: Session, batch_seq: int, me: str, *, limit: int, lease: float,
                 max_starts: int, now: datetime | None = None) -> list[int]:
     """Claim up to `limit` pending items of the batch, in input order, for `lease` seconds.
@@ -128,6 +121,13 @@ def claim_items(session: Session, batch_seq: int, me: str, *, limit: int, lease:
     session.execute(update(Batch).where(Batch.seq == batch_seq, Batch.state == "queued")
                     .values(state="running"))
     return seqs
+
+
+def renew(session: Session, me: str, seqs: list[int], lease: float) -> None:
+    """Extend `me`'s claim on these items (still pending) by `lease` seconds from now."""
+    session.execute(update(BatchItem).where(
+        BatchItem.seq.in_(seqs), BatchItem.lease_owner == me, BatchItem.state == "pending")
+        .values(lease_until=utcnow() + timedelta(seconds=lease)))
 
 
 def load_work(session: Session, seqs: list[int]) -> list[Work]:

@@ -105,11 +105,6 @@ def pending_items(session: Session, batch_seq: int) -> list[int]:
         .order_by(BatchItem.position)))
 
 
-def unfinished_batches(session: Session) -> list[int]:
-    return list(session.scalars(select(Batch.seq).where(Batch.state.in_(UNFINISHED))
-                                .order_by(Batch.seq)))
-
-
 def finish_if_complete(session: Session, batch_seq: int, summary: dict[str, Any]) -> bool:
     """Mark the batch done if no item is pending; True only for the caller that did it."""
     pending = session.scalar(select(func.count()).where(BatchItem.batch_seq == batch_seq,
