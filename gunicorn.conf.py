@@ -1,4 +1,7 @@
-"""gunicorn settings for `gunicorn wsgi:app`, from GRADER_* environment variables."""
+"""gunicorn settings for `gunicorn wsgi:app`, from GRADER_* environment variables.
+
+The master only migrates the database (and survives one that is down); the app, and any
+batch work, lives in the workers (grader.serving)."""
 
 from grader.serving import gunicorn_settings
 
@@ -16,10 +19,5 @@ accesslog = _settings["accesslog"]
 errorlog = _settings["errorlog"]
 loglevel = _settings["loglevel"]
 post_worker_init = _settings["post_worker_init"]
-
-
-def on_starting(server):
-    """Migrate the database once in the master, before workers start."""
-    from grader.app import create_app
-
-    create_app({"WARM_UP": False}).extensions["grader.store"].dispose()
+worker_exit = _settings["worker_exit"]
+on_starting = _settings["on_starting"]

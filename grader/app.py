@@ -14,7 +14,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Migrates the database (unless AUTO_MIGRATE is off) and warms up the word list and the
     bundled rubrics so the first request is as fast as the rest.
     """
-    from . import api, headers, logs, lti, store, web
+    from . import api, headers, jobs, logs, lti, store, web
     from .config import load_config
     from .rubric import bundled_rubrics, load_rubric
     from .text.english import warm_up
@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     logs.init_app(app)
     store.init_app(app)
+    jobs.init_app(app)  # chooses how batches run; starts nothing (see grader.jobs.embedded)
     api.init_app(app)
     web.init_app(app)
     lti.init_app(app)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from typing import Any
+
+log = logging.getLogger("grader.serving")
 
 # gthread taking new connections at the pace it finishes requests (grader/balanced_worker.py)
 BALANCED = "grader.balanced_worker.BalancedThreadWorker"
@@ -31,8 +34,45 @@ def gunicorn_settings() -> dict[str, Any]:
         "errorlog": "-",
         "loglevel": os.environ.get("GRADER_GUNICORN_LOG_LEVEL", "info"),
         "limit_request_line": 8190,
-        "post_worker_init": freeze_startup_objects,
+        "post_worker_init": worker_ready,
+        "worker_exit": worker_exit,
+        "on_starting": migrate_in_master,
     }
+
+
+def migrate_in_master(server: Any = None) -> None:
+    """gunicorn's on_starting: migrate the database once before the workers start. Nothing
+    else: no batch work and no threads run in the master (workers are forked from it). A
+    database that cannot be reached is logged and left to the workers to migrate when it is."""
+    try:
+        from .app import create_app
+
+        app = create_app({"WARM_UP": False})
+        app.extensions["grader.store"].dispose()
+    except Exception as exc:  # noqa: BLE001 - the master must outlive a bad database
+        log.error("could not prepare the database at start (%s): workers will retry", exc)
+
+
+def worker_ready(worker: Any = None) -> None:
+    """gunicorn's post_worker_init: start this worker's batch threads (embedded batches),
+    so unfinished work is taken up even before a request comes, then freeze the startup
+    objects (freeze_startup_objects)."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "extensions"):
+        from .jobs.dispatch import start_in_worker
+
+        start_in_worker(app)
+    freeze_startup_objects(worker)
+
+
+def worker_exit(server: Any = None, worker: Any = None) -> None:
+    """gunicorn's worker_exit (in the worker): stop its batch threads and give up their
+    claims, so another worker takes the work up at once, not when the claims lapse."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None and hasattr(app, "extensions"):
+        from .jobs.dispatch import stop_in_worker
+
+        stop_in_worker(app)
 
 
 # Net allocations between young-generation collections (CPython's default is 700). Grading

@@ -25,10 +25,10 @@ def test_environment_overrides(monkeypatch):
 def test_workers_freeze_their_start_up_objects_and_collect_the_young_less_often():
     import gc
 
-    from grader.serving import YOUNG_COLLECTION_THRESHOLD, freeze_startup_objects
+    from grader.serving import YOUNG_COLLECTION_THRESHOLD, freeze_startup_objects, worker_ready
 
     settings = gunicorn_settings()
-    assert settings["post_worker_init"] is freeze_startup_objects
+    assert settings["post_worker_init"] is worker_ready  # which ends with freeze_startup_objects
     thresholds = gc.get_threshold()
     try:
         freeze_startup_objects()

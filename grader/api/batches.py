@@ -12,10 +12,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..batch.items import Item, prepare_text
-from ..batch.sources import ArchiveLimits, TableOptions, iter_table, iter_zip, kind_of
-from ..ingest import SUPPORTED_SUFFIXES
+from ..batch.sources import kind_of
 from ..jobs import get_executor
-from ..jobs import init_app as init_jobs
 from ..jobs.callbacks import callback_secret
 from ..jobs.egress import CallbackRefused, check_callback_url
 from ..store import batches as repo
@@ -31,7 +29,6 @@ from .spec import documents_errors
 bp = Blueprint("api_batches", __name__, url_prefix="/api/v1",
                description="Batches: many essays marked with one rubric, in the background.")
 bp.before_request(require_key)
-bp.record_once(lambda state: init_jobs(state.app))
 
 RAW_KINDS = {"application/zip": "zip", "application/x-zip-compressed": "zip",
              "text/csv": "csv", "text/tab-separated-values": "tsv",
@@ -94,58 +91,48 @@ def present(session, batch: Batch) -> dict[str, Any]:
             "results_url": url_for(".batch_results", batch_id=batch.id)}
 
 
-def _file_items(name: str, data: bytes, kind: str, table: TableOptions) -> Iterator[Item]:
-    if kind == "zip":
-        yield from iter_zip(name, io.BytesIO(data), ArchiveLimits(
-            max_entries=current_app.config["BATCH_MAX_ITEMS"]), table,
-            accept=SUPPORTED_SUFFIXES)
-    elif kind in ("csv", "tsv", "jsonl"):
-        yield from iter_table(name, io.BytesIO(data), kind, table)
-    else:
-        yield Item(name, data=data)
+Upload = tuple[str, str, bytes]  # (file name, kind, bytes) read later, by a worker
 
 
-def _read_request() -> tuple[dict[str, Any], Iterator[tuple[Item, dict[str, Any]]]]:
-    """(options, essays with their references) from JSON, multipart or a raw zip/table."""
-    options_schema = BatchOptionsSchema()
+def _read_request() -> tuple[dict[str, Any], list[repo.NewItem], list[Upload]]:
+    """(options, essays sent as JSON, files to read later) from JSON, multipart or a raw
+    zip/table. Files are kept as they came: reading them is a worker's job."""
     if request.is_json:
         body = json_body()
         if isinstance(body, list):
             body = {**request.args.to_dict(), "essays": body}
         values = load(BatchRequestSchema(), body)
-        essays = values.pop("essays")
-        items = ((Item(e.get("essay") or f"essay-{n}", text=e["text"]),
-                  {"student_ref": e.get("student_ref"), "external_id": e.get("external_id")})
-                 for n, e in enumerate(essays, start=1))
-        return values, items
+        return values, _json_items(values.pop("essays")), []
     if request.mimetype == "multipart/form-data":
-        values = load(options_schema, request.form.to_dict())
+        values = load(BatchOptionsSchema(), request.form.to_dict())
         uploads = [f for key in request.files for f in request.files.getlist(key)]
         if not uploads:
             raise invalid([{"field": "files", "message": "Upload at least one file."}])
-        table = TableOptions(values.get("text_column"), values.get("id_column"))
-        items = ((item, {}) for up in uploads
-                 for item in _file_items(up.filename or "upload", up.read(),
-                                         kind_of(up.filename or ""), table))
-        return values, items
+        return values, [], [(up.filename or "upload", kind_of(up.filename or ""), up.read())
+                            for up in uploads]
     kind = RAW_KINDS.get(request.mimetype)
     if kind is None:
         raise ApiProblem(415, "Send JSON, multipart/form-data files, a zip (application/zip) "
                               "or a table (text/csv, text/tab-separated-values, "
                               "application/x-ndjson).")
-    values = load(options_schema, request.args.to_dict())
-    table = TableOptions(values.get("text_column"), values.get("id_column"))
-    name = request.args.get("name") or f"upload.{kind}"
-    return values, ((item, {}) for item in _file_items(name, request.get_data(), kind, table))
+    args = request.args.to_dict()
+    name = args.pop("name", None) or f"upload.{kind}"  # what the upload's items are named by
+    values = load(BatchOptionsSchema(), args)
+    return values, [], [(name[:500], kind, request.get_data())]
 
 
-def _new_items(pairs: Iterator[tuple[Item, dict[str, Any]]]) -> Iterator[repo.NewItem]:
+def _json_items(essays: list[dict[str, Any]]) -> list[repo.NewItem]:
     max_words, max_items = current_app.config["MAX_WORDS"], current_app.config["BATCH_MAX_ITEMS"]
-    for n, (item, refs) in enumerate(pairs, start=1):
-        if n > max_items:
-            raise invalid([{"field": "essays", "message": f"more than {max_items} essays"}])
+    if len(essays) > max_items:
+        raise invalid([{"field": "essays", "message": f"more than {max_items} essays"}])
+    items = []
+    for n, e in enumerate(essays, start=1):
+        item = Item(e.get("essay") or f"essay-{n}", text=e["text"])
         text, error = prepare_text(item, max_words=max_words)
-        yield repo.NewItem(item.name, text=text, error=error, **refs)
+        items.append(repo.NewItem(item.name, text=text, error=error,
+                                  student_ref=e.get("student_ref"),
+                                  external_id=e.get("external_id")))
+    return items
 
 
 @bp.route("/batches", methods=["POST"])
@@ -157,10 +144,14 @@ def _new_items(pairs: Iterator[tuple[Item, dict[str, Any]]]) -> Iterator[repo.Ne
 @bp.response(202, BatchSchema)
 @documents_errors(bp, 400, 413, 415, 422)
 def create_batch():
-    """Start marking many essays; each becomes a stored submission. Poll the Location."""
+    """Start marking many essays; each becomes a stored submission. Poll the Location.
+
+    Uploaded files (a zip, a table, documents) are read by a worker after this answers:
+    until then the batch is queued with a total of 0, and a file that cannot be read
+    becomes a failed item saying why."""
     request.max_content_length = current_app.config["BATCH_MAX_CONTENT_LENGTH"]
     caller = current_caller()
-    values, pairs = _read_request()
+    values, items, uploads = _read_request()
     store = get_store()
     with store.read() as session:
         if resolve(session, caller.owner_id, values["rubric"]) is None:
@@ -171,18 +162,16 @@ def create_batch():
             check_callback_url(callback, current_app.config)
         except CallbackRefused as exc:
             raise invalid([{"field": "callback_url", "message": str(exc)}]) from None
+    options = {k: values[k] for k in ("text_column", "id_column") if values.get(k)}
     with store.write() as session:
         batch = repo.create_batch(session, caller.owner_id, rubric_id=values["rubric"],
-                                  items=_new_items(pairs),
-                                  assignment_ref=values.get("assignment_ref"),
-                                  callback_url=callback,
+                                  items=items, assignment_ref=values.get("assignment_ref"),
+                                  callback_url=callback, options=options or None,
                                   callback_secret=callback_secret(_bearer()) if callback else None)
-        if batch.total == 0:
-            raise invalid([{"field": "essays", "message": "No essays found in the request."}])
+        repo.add_uploads(session, batch.seq, uploads)
         body = present(session, batch)
         seq = batch.seq
-        pending = repo.pending_items(session, seq)
-    get_executor(current_app._get_current_object()).submit(seq, pending)
+    get_executor(current_app._get_current_object()).submit(seq, len(items) or len(uploads))
     return body, 202, {"Location": url_for(".get_batch", batch_id=body["id"])}
 
 

@@ -1,8 +1,15 @@
 """Batches as Celery tasks on a broker (Redis or RabbitMQ) shared by many worker machines.
 
-Tasks are acknowledged late and rejected back to the queue if their worker dies, and the
-work they do is idempotent (see work.process_item), so a killed worker loses nothing and no
-result is stored twice. With Redis, a task taken by a worker that was SIGKILLed goes back to
+A task is a ticket to work for a few seconds (BATCH_TICKET_SECONDS): it takes the fairest
+pieces of work from the database (grader.jobs.work.run_next: a few items of the batch whose
+owner was served least recently, graded and written in one transaction) until its time is
+up, then hands on to a new ticket if work is left. A new batch sends up to BATCH_TICKETS
+tickets, so a one-essay batch is taken up by the next free ticket, not after every task of
+a big batch sent before it. Tasks are acknowledged late and rejected back to the queue if
+their worker dies; a ticket claims work under its task id, so the same ticket redelivered
+takes its claims back at once (anyone else after BATCH_LEASE_SECONDS), and every result is
+written with a conditional update, so a killed worker loses nothing and nothing is stored
+twice. With Redis, a task taken by a worker that was SIGKILLed goes back to
 the queue once CELERY_VISIBILITY_TIMEOUT has passed, at the next sweep of any live worker
 (every CELERY_RESTORE_INTERVAL seconds). Run workers with `celery -A grader.jobs worker`.
 """
@@ -48,26 +55,51 @@ def make_celery(app: Flask) -> Celery:
 
 
 class CeleryExecutor:
-    """Sends one task per batch item (and one for the callback) to the broker."""
+    """Sends tickets (tasks that take batch work from the database) and callbacks."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.celery = app.extensions.get("celery") or make_celery(app)
 
-    def submit(self, batch_seq: int, item_seqs: list[int]) -> None:
+    def submit(self, batch_seq: int, count: int = 0) -> None:
+        chunk = max(1, int(self.app.config.get("BATCH_CHUNK", 20)))
+        tickets = min(max(1, -(-count // chunk)), int(self.app.config.get("BATCH_TICKETS", 16)))
         with self.celery.connection_for_write() as conn:
-            for seq in item_seqs:
-                grade_item.apply_async((seq,), connection=conn)
-        if not item_seqs:
-            finish.apply_async((batch_seq,))
+            for _ in range(tickets):
+                run_batches.apply_async(connection=conn)
 
     def callback(self, batch_seq: int) -> None:
         send_callback.apply_async((batch_seq,))
 
 
+def ticket_owner(task_id: str | None) -> str:
+    """The name a ticket claims work under: the same when the task is redelivered."""
+    return f"celery:{task_id}"
+
+
+@shared_task(name="grader.run_batches", bind=True, acks_late=True, reject_on_worker_lost=True)
+def run_batches(self) -> bool:
+    """Work on batches for about BATCH_TICKET_SECONDS; send a new ticket if work is left."""
+    from flask import current_app
+
+    from ..store import batch_claims, get_store
+    from .work import run_next
+
+    app = current_app._get_current_object()
+    me = ticket_owner(self.request.id)
+    budget = float(app.config.get("BATCH_TICKET_SECONDS", 5.0))
+    if not run_next(app, me, budget=budget):
+        return False
+    with get_store(app).read() as session:
+        more = batch_claims.candidates(session, me, limit=1)
+    if more:
+        run_batches.apply_async()
+    return True
+
+
 @shared_task(name="grader.grade_item", acks_late=True, reject_on_worker_lost=True)
 def grade_item(item_seq: int) -> str:
-    """Grade and store one batch item (a no-op if it is already done or cancelled)."""
+    """Grade and store one batch item (tasks sent by earlier versions)."""
     from flask import current_app
 
     from .work import process_item

@@ -6,11 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import submissions as submission_repo
-from .batch_models import Batch, BatchItem
+from .batch_models import Batch, BatchItem, BatchUpload
 from .models import Submission, utcnow
 
 UNFINISHED = ("queued", "running")
@@ -29,26 +28,53 @@ class NewItem:
 
 def create_batch(session: Session, owner_id: int, *, rubric_id: str, items: Iterable[NewItem],
                  assignment_ref: str | None = None, callback_url: str | None = None,
-                 callback_secret: str | None = None) -> Batch:
-    """Add a batch and all its items to the session's transaction (items flushed in chunks)."""
+                 callback_secret: str | None = None,
+                 options: dict[str, Any] | None = None) -> Batch:
+    """Add a batch and its items to the session's transaction (items inserted in bulk)."""
     batch = Batch(owner_id=owner_id, rubric_id=rubric_id, assignment_ref=assignment_ref,
-                  callback_url=callback_url, callback_secret=callback_secret, state="queued")
+                  callback_url=callback_url, callback_secret=callback_secret, state="queued",
+                  options=options)
     session.add(batch)
     session.flush()
-    n = 0
-    for n, item in enumerate(items, start=1):
-        failed = item.error is not None
-        session.add(BatchItem(batch_seq=batch.seq, position=n, name=item.name[:500],
-                              student_ref=item.student_ref, external_id=item.external_id,
-                              text=None if failed else item.text,
-                              state="failed" if failed else "pending",
-                              error=item.error[:1000] if failed else None,
-                              finished_at=utcnow() if failed else None))
-        if n % 500 == 0:
-            session.flush()
-    batch.total = n
+    batch.total = add_items(session, batch.seq, items, first_position=1)
     session.flush()
     return batch
+
+
+def item_row(batch_seq: int, position: int, item: NewItem) -> dict[str, Any]:
+    """The batch_items row of a new item (failed at once if it has an error)."""
+    failed = item.error is not None
+    return {"batch_seq": batch_seq, "position": position, "name": item.name[:500],
+            "student_ref": item.student_ref, "external_id": item.external_id,
+            "text": None if failed else item.text, "state": "failed" if failed else "pending",
+            "error": item.error[:1000] if failed else None,
+            "finished_at": utcnow() if failed else None, "attempts": 0, "started": 0}
+
+
+def add_items(session: Session, batch_seq: int, items: Iterable[NewItem],
+              first_position: int) -> int:
+    """Insert items numbered from `first_position`, 500 rows per statement: how many."""
+    rows: list[dict[str, Any]] = []
+    n = 0
+    for n, item in enumerate(items, start=1):
+        rows.append(item_row(batch_seq, first_position + n - 1, item))
+        if len(rows) == 500:
+            session.execute(insert(BatchItem), rows)
+            rows = []
+    if rows:
+        session.execute(insert(BatchItem), rows)
+    return n
+
+
+def add_uploads(session: Session, batch_seq: int,
+                uploads: Iterable[tuple[str, str, bytes]]) -> int:
+    """Keep uploaded files (name, kind, bytes) for a worker to read into items: how many."""
+    n = 0
+    for n, (name, kind, data) in enumerate(uploads, start=1):
+        session.add(BatchUpload(batch_seq=batch_seq, position=n, name=name[:500], kind=kind,
+                                data=data))
+    session.flush()
+    return n
 
 
 def get_batch(session: Session, owner_id: int, public_id: str) -> Batch | None:
@@ -79,53 +105,11 @@ def pending_items(session: Session, batch_seq: int) -> list[int]:
         .order_by(BatchItem.position)))
 
 
-def unfinished_batches(session: Session) -> list[int]:
-    return list(session.scalars(select(Batch.seq).where(Batch.state.in_(UNFINISHED))
-                                .order_by(Batch.seq)))
-
-
-def load_item(session: Session, item_seq: int) -> tuple[BatchItem, Batch] | None:
-    row = session.execute(select(BatchItem, Batch).join(Batch, Batch.seq == BatchItem.batch_seq)
-                          .where(BatchItem.seq == item_seq)).first()
-    return (row[0], row[1]) if row else None
-
-
-def mark_running(session: Session, batch_seq: int) -> None:
-    session.execute(update(Batch).where(Batch.seq == batch_seq, Batch.state == "queued")
-                    .values(state="running"))
-
-
-def complete_item(session: Session, item: BatchItem, batch: Batch, *,
-                  report: dict[str, Any] | None, error: str | None) -> bool:
-    """Record the item's result once: False if another worker (or a cancel) got there first.
-
-    The conditional UPDATE takes the row's write lock, so of two workers finishing the same
-    item only one sees it pending; its submission is created in the same transaction.
-    """
-    state = "done" if report is not None else "failed"
-    won = session.execute(update(BatchItem).where(BatchItem.seq == item.seq,
-                                                  BatchItem.state == "pending")
-                          .values(state=state, error=error and error[:1000],
-                                  finished_at=utcnow(), attempts=BatchItem.attempts + 1))
-    if won.rowcount != 1:
-        return False
-    if report is None:
-        return True
-    fields = {"assignment_ref": batch.assignment_ref, "student_ref": item.student_ref,
-              "external_id": item.external_id, "essay_name": item.name,
-              "metadata": {"batch": batch.id, "position": item.position}}
-    row = submission_repo.create_submission(session, batch.owner_id, text=item.text or "",
-                                            report=report, fields=fields)
-    session.execute(update(BatchItem).where(BatchItem.seq == item.seq)
-                    .values(submission_id=row.id, text=None))
-    return True
-
-
 def finish_if_complete(session: Session, batch_seq: int, summary: dict[str, Any]) -> bool:
     """Mark the batch done if no item is pending; True only for the caller that did it."""
     pending = session.scalar(select(func.count()).where(BatchItem.batch_seq == batch_seq,
                                                         BatchItem.state == "pending"))
-    if pending:
+    if pending or session.scalar(select(exists().where(BatchUpload.batch_seq == batch_seq))):
         return False
     won = session.execute(update(Batch).where(Batch.seq == batch_seq,
                                               Batch.state.in_(UNFINISHED))
@@ -143,6 +127,7 @@ def cancel(session: Session, batch: Batch, summary: dict[str, Any]) -> bool:
     session.execute(update(BatchItem).where(BatchItem.batch_seq == batch.seq,
                                             BatchItem.state == "pending")
                     .values(state="cancelled", text=None, finished_at=utcnow()))
+    session.execute(delete(BatchUpload).where(BatchUpload.batch_seq == batch.seq))
     return True
 
 
@@ -157,10 +142,3 @@ def iter_results(session: Session, batch_seq: int) -> Iterator[tuple[BatchItem, 
          .where(BatchItem.batch_seq == batch_seq).order_by(BatchItem.position))
     for row in session.execute(q.execution_options(yield_per=200)):
         yield row[0], row[1]
-
-
-def summary_rows(session: Session, batch_seq: int) -> Iterator[dict[str, Any]]:
-    """The reports of the batch's graded items (for the summary), streamed."""
-    q = (select(Submission.report).join(BatchItem, BatchItem.submission_id == Submission.id)
-         .where(BatchItem.batch_seq == batch_seq))
-    yield from session.scalars(q.execution_options(yield_per=200))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .engine import make_engine, writer_engine
 
 EXTENSION = "grader.store"
+log = logging.getLogger("grader.store")
 
 
 class Store:
@@ -21,6 +24,19 @@ class Store:
         self.engine = engine
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(writer_engine(engine), expire_on_commit=False)
+        self.migrated = False
+        self._migrating = threading.Lock()
+
+    def migrate(self) -> None:
+        """Bring the schema up to date once per process (raises if the database is down)."""
+        from .migrate import upgrade
+
+        if self.migrated:
+            return
+        with self._migrating:
+            if not self.migrated:
+                upgrade(self.engine)
+                self.migrated = True
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -47,13 +63,32 @@ class Store:
 
 
 def init_app(app: Flask) -> Store:
-    """Create the app's Store from DATABASE_URL and migrate it when AUTO_MIGRATE is on."""
-    from .migrate import upgrade
+    """Create the app's Store from DATABASE_URL and migrate it when AUTO_MIGRATE is on.
+
+    A database that cannot be reached does not stop the service from starting: it is
+    migrated at the first request (or batch work) that finds it up; until then requests
+    answer 503 with Retry-After (grader.api.problems) and /healthz still answers.
+    """
+    from sqlalchemy.exc import OperationalError
 
     store = Store(make_engine(app.config["DATABASE_URL"], app.config.get("DB_POOL_SIZE", 5)))
     app.extensions[EXTENSION] = store
-    if app.config.get("AUTO_MIGRATE", True):
-        upgrade(store.engine)
+    if not app.config.get("AUTO_MIGRATE", True):
+        store.migrated = True
+        return store
+    try:
+        store.migrate()
+    except OperationalError as exc:
+        log.warning("database not reachable, migrating when it is: %s",
+                    exc.__class__.__name__)
+
+    @app.before_request
+    def _migrate_when_reachable() -> None:
+        from flask import request
+
+        if not store.migrated and request.endpoint != "health.healthz":
+            store.migrate()  # raises while the database is down: 503
+
     return store
 
 

@@ -1,17 +1,15 @@
-"""Upload essays to an assignment (pasted, files, a zip or a CSV) as a batch; its progress."""
+"""Upload essays to an assignment (pasted, files, a zip or a CSV) as a batch; its progress.
+
+The files are stored as they came and read into essays by a worker (grader.jobs.expand),
+not while the teacher's request holds a worker thread or a write transaction."""
 
 from __future__ import annotations
-
-import io
-from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..batch.items import Item, prepare_text
-from ..batch.sources import ArchiveLimits, iter_table, iter_zip, kind_of
-from ..ingest import SUPPORTED_SUFFIXES, Budget, IngestLimits
+from ..batch.sources import kind_of
 from ..store import batches as batch_repo
 from ..store import get_store
 from ..store.assignments import get_assignment
@@ -21,45 +19,23 @@ from .views import bp
 ACCEPT = ".txt,.docx,.pdf,.odt,.rtf,.zip,.csv,.tsv,.jsonl"
 
 
-def _student(name: str) -> str:
-    """A student reference from an essay's name: 'class/amy-jones.docx' -> 'amy-jones'."""
-    base = PurePosixPath(name.replace("\\", "/")).name
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    return (stem or name)[:200]
-
-
-def _items_from_files(budget: Budget) -> Iterator[Item]:
-    limits = ArchiveLimits(max_entries=int(current_app.config.get("BATCH_MAX_ITEMS", 100_000)))
+def _uploads() -> list[tuple[str, str, bytes]]:
+    """The chosen files as they came (name, kind, bytes): a worker reads them."""
+    found = []
     for upload in request.files.getlist("files"):
         name = (upload.filename or "").strip()
-        if not name:
-            continue
-        data = upload.read()
-        kind = kind_of(name)
-        if kind == "zip":
-            yield from iter_zip(name, io.BytesIO(data), limits, accept=SUPPORTED_SUFFIXES,
-                                budget=budget)
-        elif kind in ("csv", "tsv", "jsonl"):
-            yield from iter_table(name, io.BytesIO(data), kind)
-        else:
-            yield Item(name, data=data, filename=name)
+        if name:
+            found.append((name[:500], kind_of(name), upload.read()))
+    return found
 
 
-def _new_items(pasted: str, student: str) -> Iterator[batch_repo.NewItem]:
-    """The form's essays, read and decoded within one budget for the whole upload."""
-    budget = Budget(IngestLimits.from_config(current_app.config))
-    max_words = int(current_app.config["MAX_WORDS"])
-    max_items = int(current_app.config.get("BATCH_MAX_ITEMS", 100_000))
-    items: Iterator[Item] = _items_from_files(budget)
-    if pasted.strip():
-        name = student or "pasted essay"
-        items = iter([Item(name, text=pasted), *items])
-    for n, item in enumerate(items, start=1):
-        if n > max_items:
-            return
-        text, error = prepare_text(item, max_words=max_words, budget=budget)
-        ref = student if (pasted.strip() and n == 1 and student) else _student(item.name)
-        yield batch_repo.NewItem(item.name, text=text, error=error, student_ref=ref)
+def _pasted(pasted: str, student: str) -> list[batch_repo.NewItem]:
+    if not pasted.strip():
+        return []
+    text, error = prepare_text(Item(student or "pasted essay", text=pasted),
+                               max_words=int(current_app.config["MAX_WORDS"]))
+    return [batch_repo.NewItem(student or "pasted essay", text=text, error=error,
+                               student_ref=student or "pasted essay")]
 
 
 @bp.route("/assignments/<string:assignment_id>/upload", methods=["GET", "POST"],
@@ -74,23 +50,20 @@ def upload_page(assignment_id: str) -> ResponseReturnValue:
         session.expunge(assignment)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        pasted = request.form.get("text", "")
-        student = request.form.get("student", "").strip()[:200]
-        # every file is read and decoded before the write transaction opens: on SQLite
-        # it holds the database's one write lock, and would make every other writer wait
-        items = list(_new_items(pasted, student))
-        if not items:
+        items = _pasted(request.form.get("text", ""), request.form.get("student", "").strip()[:200])
+        uploads = _uploads()
+        if not items and not uploads:
             errors["files"] = ["Paste an essay or choose at least one file."]
         else:
             with store.write() as session:
                 batch = batch_repo.create_batch(
-                    session, owner_id(), rubric_id=assignment.rubric_id,
-                    items=items, assignment_ref=assignment.id)
+                    session, owner_id(), rubric_id=assignment.rubric_id, items=items,
+                    assignment_ref=assignment.id, options={"student_from_name": True})
+                batch_repo.add_uploads(session, batch.seq, uploads)
                 seq, batch_id = batch.seq, batch.id
-                pending = batch_repo.pending_items(session, seq)
             from ..jobs import get_executor
 
-            get_executor(current_app._get_current_object()).submit(seq, pending)
+            get_executor(current_app._get_current_object()).submit(seq, len(items) + len(uploads))
             return redirect(url_for("web.batch", assignment_id=assignment.id,
                                     batch_id=batch_id), 303)
     return render_template("upload.html", assignment=assignment, errors=errors,

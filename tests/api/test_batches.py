@@ -87,7 +87,11 @@ def test_raw_csv_body_and_refusals(app, client, auth_a):
     table = "essay_id,answer\nx1," + ESSAYS[0] + "\n"
     res = client.post("/api/v1/batches?rubric=stalin-rise", data=table.encode(),
                       headers={**auth_a, "Content-Type": "text/csv"})
-    assert res.status_code == 202 and res.json["total"] == 1
+    # the table is read by a worker, not in the request: counted once it has been read
+    assert res.status_code == 202 and (res.json["state"], res.json["total"]) == ("queued", 0)
+    _wait(app)
+    read = client.get(res.headers["Location"], headers=auth_a).json
+    assert (read["state"], read["total"], read["done"]) == ("done", 1, 1)
     bad = client.post("/api/v1/batches", json={"rubric": "nope", "essays": [{"text": "x"}]},
                       headers=auth_a)
     assert bad.status_code == 422 and "Unknown rubric" in bad.json["detail"]
@@ -149,7 +153,7 @@ def test_callback_is_signed_and_retried(app, client, key_a, receiver):
 
 def test_cancel_stops_the_rest_and_keeps_what_is_done(app, client, auth_a, monkeypatch):
     executor = get_executor(app)
-    monkeypatch.setattr(executor, "submit", lambda seq, items: None)  # hold the queue
+    monkeypatch.setattr(executor, "workers", 0)  # no batch threads: items graded by hand
     res = client.post("/api/v1/batches", json={"rubric": "stalin-rise", "essays": [
         {"text": t} for t in ESSAYS * 3]}, headers=auth_a)
     batch_id = res.json["id"]
@@ -168,3 +172,12 @@ def test_cancel_stops_the_rest_and_keeps_what_is_done(app, client, auth_a, monke
     assert again["state"] == "cancelled" and again["done"] == 1
     subs = client.get("/api/v1/submissions", headers=auth_a).json["items"]
     assert len(subs) == 1
+
+
+def test_batch_whose_every_essay_fails_as_it_comes_still_finishes(app, client, auth_a):
+    res = client.post("/api/v1/batches", json={"rubric": "stalin-rise", "essays": [
+        {"text": "   ", "essay": "blank"}, {"text": "", "essay": "empty"}]}, headers=auth_a)
+    assert res.status_code == 202 and res.json["failed"] == 2
+    _wait(app)
+    final = client.get(res.headers["Location"], headers=auth_a).json
+    assert (final["state"], final["failed"], final["summary"]["failed"]) == ("done", 2, 2)

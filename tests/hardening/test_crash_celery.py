@@ -6,8 +6,8 @@ took back on the queue once CELERY_VISIBILITY_TIMEOUT has passed (it looks every
 CELERY_RESTORE_INTERVAL seconds; kombu's default was about 100 s, and this test failed with
 it when the new worker started before the timeout). Why nothing is stored twice: an item's
 result and its submission are written in one transaction that first flips the item from
-pending (grader.store.batches.complete_item), so a redelivered task for a finished item
-does nothing.
+pending (grader.store.batch_claims.store_results), so a redelivered task for a finished
+item does nothing.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@
   if (batch) {
     var bar = document.getElementById("batch-progress");
     var done = document.getElementById("batch-done");
+    var total = document.getElementById("batch-total");  // grows while uploads are read
     var failed = document.getElementById("batch-failed");
     var state = document.getElementById("batch-state");
     var errors = document.getElementById("batch-errors");
@@ -50,7 +51,7 @@
         .then(function (p) {
           var n = p.done + p.failed + p.cancelled;
           bar.max = p.total; bar.value = n; bar.textContent = n + " of " + p.total;
-          done.textContent = n; failed.textContent = p.failed;
+          done.textContent = n; total.textContent = p.total; failed.textContent = p.failed;
           errors.replaceChildren.apply(errors, p.errors.map(function (e) {
             var li = document.createElement("li");
             li.textContent = e.essay + ": " + e.error;

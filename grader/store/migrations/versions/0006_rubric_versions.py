@@ -4,8 +4,8 @@ Existing stored rubrics get a version row of their current definition, and the s
 stored since that definition was saved get its digest; older ones (graded by an earlier,
 lost definition) keep NULL and their overrides take marks, not levels (issue 15, #12).
 
-Revision ID: 0005_rubric_versions
-Revises: 0004_lti
+Revision ID: 0006_rubric_versions
+Revises: 0005_sessions_lti_binding
 """
 
 import hashlib
@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_rubric_versions"
-down_revision = "0004_lti"
+revision = "0006_rubric_versions"
+down_revision = "0005_sessions_lti_binding"
 branch_labels = None
 depends_on = None
 
