@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from grader import create_app
+from grader.jobs.dispatch import stop_in_worker
 from grader.store import get_store
 from grader.store.keys import create_key
 from grader.store.models import Base
@@ -36,6 +37,7 @@ def app(database_url, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING",
                       "RATE_LIMIT": 0})
     yield app
+    stop_in_worker(app)  # its batch threads must not take later tests' work
     store = get_store(app)
     if store.engine.dialect.name == "postgresql":
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)

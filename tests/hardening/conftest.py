@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from grader import create_app
+from grader.jobs.dispatch import stop_in_worker
 from grader.store import get_store
 from grader.store.keys import create_key
 
@@ -22,6 +23,7 @@ def app(tmp_path_factory):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
                       "LOG_LEVEL": "WARNING", "RATE_LIMIT": 0, "SECRET_KEY": "test-key"})
     yield app
+    stop_in_worker(app)  # its batch threads must not take later tests' work
     get_store(app).dispose()
 
 

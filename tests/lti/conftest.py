@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from grader import create_app
 from grader.cli.main import cli
+from grader.jobs.dispatch import stop_in_worker
 from grader.lti import claims as c
 from grader.lti.tokens import forget_tokens
 from grader.store import get_store
@@ -38,6 +39,7 @@ def app(db_url):
                       "SECRET_KEY": "test-secret", "WARM_UP": False,
                       "LTI_RETRY_DELAYS": (0.05,), "LTI_SCORE_ATTEMPTS": 2})
     yield app
+    stop_in_worker(app)  # its batch threads must not take later tests' work
     get_store(app).dispose()
 
 

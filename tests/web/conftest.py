@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from grader import create_app
 from grader.jobs import get_executor
+from grader.jobs.dispatch import stop_in_worker
 from grader.store import get_store
 from grader.store.models import Base
 from grader.store.teachers import create_teacher
@@ -25,6 +26,7 @@ def app(database_url):  # noqa: F811 - the fixture imported above
                       "SECRET_KEY": "test-secret", "WEB_SECURE_COOKIES": False,
                       "WARM_UP": False})
     yield app
+    stop_in_worker(app)  # its batch threads must not take later tests' work
     store = get_store(app)
     if "grader.jobs" in app.extensions:  # let running batches end before cleaning up
         app.extensions["grader.jobs"].wait_idle(30)
