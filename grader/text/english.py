@@ -59,6 +59,18 @@ def _variants(word: str) -> list[str]:
 COMMON_ABOVE: Final = 60
 
 
+def common_reach() -> int:
+    """No word longer than this is common (`is_common` is False for it): a variant replaces
+    one kind of ending or one inner spelling ("ae" -> "e" everywhere at most halves a word), so
+    a common word's variant source is at most twice the longest common word, and 2 more."""
+    state = _load()
+    reach: int | None = state.get("common-reach")
+    if reach is None:
+        longest = max((len(w) for w, n in state["freq"].items() if n > COMMON_ABOVE), default=0)
+        reach = state["common-reach"] = 2 * longest + 2
+    return reach
+
+
 @lru_cache(maxsize=100_000)
 def is_common(word: str) -> bool:
     """True for an ordinary English word (not just listed: 'trotski' is listed, rarely)."""
