@@ -13,6 +13,7 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: SQLite file grader.sqlite3 in the instance folder
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # request body limit (413 above it)
     "MAX_WORDS": 20_000,  # essays longer than this are refused with 422
+    "GRADE_CPU_BUDGET": 10.0,  # CPU seconds per essay; past it a clear 422 / item error
     "RATE_LIMIT": 1200,  # requests per minute per API key and process; 0 disables
     "AUTO_MIGRATE": True,  # run database migrations in create_app
     "WARM_UP": True,  # load the word list and bundled rubrics in create_app

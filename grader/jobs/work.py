@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from ..batch.summary import Summary
-from ..pipeline import grade
+from ..pipeline import GradingBudgetExceeded, grade
 from ..store import batches as repo
 from ..store import get_store
 from ..store.rubrics import resolve
@@ -65,6 +65,8 @@ def process_item(app: Flask, item_seq: int) -> str:
     else:
         try:
             report = grade(item.text or "", rubric, essay=item.name).to_dict()
+        except GradingBudgetExceeded as exc:  # the essay fails alone, saying why
+            error = str(exc)
         except Exception as exc:  # noqa: BLE001 - one bad essay must not stop the batch
             log.exception("grading batch item %s failed", item_seq)
             error = f"grading failed ({exc.__class__.__name__})"

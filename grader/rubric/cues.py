@@ -215,7 +215,9 @@ class Phrase:
         taken = 0
         sentence_of, sentences = doc.sentence_of, doc.sentences
         alternatives, about, label = self.alternatives, self.about, self.label
+        budget = doc.budget
         for i, k, end in starts:
+            budget.tick()
             if i < taken:
                 continue
             if not end:
