@@ -118,7 +118,45 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+# Punkt reads at most this many characters at once: its scan of a paragraph runs under NLTK's
+# 5 s wall-clock regex limit, which a paragraph of a few megabytes exceeds (TimeoutError).
+# A longer run of text (no ordinary essay has a paragraph this long) is cut into pieces at
+# the last clear break within reach (else the last doubtful one, else the last space).
+PUNKT_REACH: Final = 20_000
+_SPACE: Final = re.compile(r"\s")
+
+
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside `text[start:end]`, as offsets into `text` (a run longer than
+    PUNKT_REACH read piece by piece)."""
+    if end - start <= PUNKT_REACH:
+        return _sentence_spans_of(text, start, end)
+    out: list[tuple[int, int]] = []
+    pos = start
+    while end - pos > PUNKT_REACH:
+        reach = pos + PUNKT_REACH
+        cut = doubtful = -1
+        for m in _CANDIDATE.finditer(text, pos, reach):
+            if _clear_break(text, m):
+                cut = m.end()
+            else:
+                doubtful = m.end()
+        if cut <= pos:
+            cut = doubtful
+        if cut <= pos:
+            cut = max(text.rfind(" ", pos, reach), text.rfind("\n", pos, reach))
+        if cut <= pos:
+            space = _SPACE.search(text, reach, end)  # one very long word: cut after it
+            cut = space.start() if space is not None else end
+        out.extend(_sentence_spans_of(text, pos, cut))
+        pos = cut
+        while pos < end and text[pos].isspace():  # Punkt keeps a piece's leading space
+            pos += 1
+    out.extend(_sentence_spans_of(text, pos, end))
+    return out
+
+
+def _sentence_spans_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside `text[start:end]`, as offsets into `text`.
 
     Punkt (with the abbreviation list) decides every paragraph that has a doubtful full
