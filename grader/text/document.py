@@ -11,7 +11,7 @@ from .dates import YearMention, find_years
 from .lexicon import ARTICLES, Lexicon
 from .scopes import clause_ids, scope_flags
 from .sentences import paragraph_spans, sentence_spans
-from .tokens import Token, by_fields, make_token, stem, tokenize
+from .tokens import CACHED_LENGTH, Token, by_fields, make_token, stem, tokenize
 
 PRONOUNS: Final = frozenset("he him his she her they them their".split())
 FIRST_PERSON: Final = frozenset("i we my our me us".split())
@@ -222,7 +222,8 @@ def build_document(text: str, lexicon: Lexicon | None = None,
             if fix is None:
                 c = lexicon.correct(norm)
                 fix = (c, stem(c)) if c is not None else ()
-                fixes[norm] = fix
+                if len(norm) <= CACHED_LENGTH:
+                    fixes[norm] = fix
             if fix:
                 form, st = fix
                 for i in at:

@@ -9,7 +9,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import english
-from .tokens import by_fields, normalise, stem, tokenize
+from .tokens import CACHED_LENGTH, by_fields, normalise, stem, tokenize
 
 ARTICLES: Final = frozenset(("the", "a", "an"))
 
@@ -175,7 +175,7 @@ class Lexicon:
                     found = self._closest(sound_key(norm), self._key_list)
                     if found is not None:
                         result = self._key_word[found]
-        if len(self._cache) < 100_000:
+        if len(self._cache) < 100_000 and len(norm) <= CACHED_LENGTH:
             self._cache[norm] = result
         return result
 
