@@ -178,7 +178,7 @@ def build_document(text: str, lexicon: Lexicon | None = None,
     for p_index, (ps, pe) in enumerate(paragraph_spans(text)):
         paragraphs.append(Span(ps, pe))
         budget.tick()
-        for ss, se in sentence_spans(text, ps, pe):
+        for ss, se in sentence_spans(text, ps, pe, budget):
             budget.tick()
             first = len(tokens)
             found = tokenize(text[ss:se], ss, first)

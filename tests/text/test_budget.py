@@ -4,6 +4,7 @@ import pytest
 
 from grader.text import build_document
 from grader.text.budget import TICKS_PER_CHECK, Budget, GradingBudgetExceeded
+from grader.text.sentences import PUNKT_REACH, sentence_spans
 
 
 def _spend(budget: Budget) -> None:
@@ -39,3 +40,12 @@ def test_document_building_stops_inside_its_loops(rubric):
     text = "Stalin rose.\n" * 2 * TICKS_PER_CHECK  # only the per-paragraph ticks can stop it
     with pytest.raises(GradingBudgetExceeded):
         build_document(text, rubric.lexicon, b)
+
+
+def test_one_long_paragraph_checks_the_budget_between_its_pieces():
+    b = Budget(1e-6)
+    _spend(b)
+    text = "Stalin met Mr. Lenin at the congress. " * (PUNKT_REACH // 10)
+    assert sentence_spans(text, 0, 1000)  # a short run is read at once, budget or not
+    with pytest.raises(GradingBudgetExceeded):
+        sentence_spans(text, 0, len(text), b)
