@@ -5,10 +5,11 @@
     report.to_dict()   # the version-1 JSON report
 """
 
-from .pipeline import grade
+from .pipeline import GradingBudgetExceeded, grade
 from .rubric import Rubric, RubricError, load_rubric, parse_rubric
 
-__all__ = ["grade", "load_rubric", "parse_rubric", "Rubric", "RubricError"]
+__all__ = ["grade", "load_rubric", "parse_rubric", "Rubric", "RubricError",
+           "GradingBudgetExceeded"]
 __version__ = "0.1.0"
 
 

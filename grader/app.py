@@ -16,11 +16,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from . import api, headers, jobs, logs, lti, store, web
     from .config import load_config
+    from .pipeline import set_default_budget
     from .rubric import bundled_rubrics, load_rubric
     from .text.english import warm_up
 
     app = Flask("grader", instance_relative_config=True)
     load_config(app, config)
+    set_default_budget(app.config["GRADE_CPU_BUDGET"])
     app.json.sort_keys = False
     logs.init_app(app)
     store.init_app(app)

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "INGEST_MAX_XML_BYTES": 8_000_000,  # XML of one .docx/.odt
     "INGEST_MAX_SECONDS": 10.0,  # wall time to read one upload
     "INGEST_MAX_TEXT_CHARS": 2_000_000,  # characters of text from one upload
+    "GRADE_CPU_BUDGET": 10.0,  # CPU seconds per essay; past it a clear 422 / item error
     "RATE_LIMIT": 1200,  # requests per minute per API key and process; 0 disables
     "AUTO_MIGRATE": True,  # run database migrations in create_app
     "WARM_UP": True,  # load the word list and bundled rubrics in create_app

@@ -22,6 +22,7 @@ from pathlib import Path
 # The grading core compiled by mypyc: pure functions over plain data, no Flask, database or
 # queue (paths from the repository root).
 SOURCES = (
+    "grader/text/budget.py",
     "grader/text/dates.py",
     "grader/text/document.py",
     "grader/text/english.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -50,7 +51,7 @@ def assess_coverage(doc: Document, rubric: Rubric, flags: list[Flag]) -> list[Co
     if missed:  # paraphrases of the factor's examples, when the optional model is present
         ident.update(paraphrase_hits(doc, rubric, missed, excluded))
     owner = _sentence_owners(ident)
-    flagged = [(f.start, f.end) for f in flags]
+    flagged = _Spans([(f.start, f.end) for f in flags])
     return [_assess(doc, rubric, f, ident[f.id], owner, flagged, excluded)
             for f in rubric.factors]
 
@@ -71,8 +72,38 @@ def _excluded_sentences(doc: Document, rubric: Rubric) -> set[int]:
     return out
 
 
+class _Spans:
+    """Half-open spans, asked whether any overlaps a given one (a search, not a scan)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        # the furthest end among the spans up to each one
+        self.reach: list[int] = []
+        furthest = 0
+        for k, (_, e) in enumerate(spans):
+            furthest = e if k == 0 else max(furthest, e)
+            self.reach.append(furthest)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether some span (s, e) has a < e and s < b."""
+        k = bisect_left(self.starts, b)
+        return k > 0 and self.reach[k - 1] > a
+
+
 def _meta_negated(doc: Document, sentence: int) -> bool:
-    """ "I won't be covering the purges": the writer says what the essay leaves out."""
+    """ "I won't be covering the purges": the writer says what the essay leaves out
+    (cached per sentence)."""
+    memo: dict[int, bool] | None = doc.cache.get("meta-negated")
+    if memo is None:
+        memo = doc.cache["meta-negated"] = {}
+    got = memo.get(sentence)
+    if got is None:
+        got = memo[sentence] = _meta_negated_now(doc, sentence)
+    return got
+
+
+def _meta_negated_now(doc: Document, sentence: int) -> bool:
     s = doc.sentences[sentence]
     toks = doc.tokens[s.first:s.last]
     if not any(doc.negated[i] for i in range(s.first, s.last)):
@@ -94,12 +125,14 @@ def _directly_negated(doc: Document, hit: Hit) -> bool:
 def _identify(doc: Document, factor: Factor, excluded: set[int]) -> list[Hit]:
     hits: list[Hit] = []
     cues = list(factor.identify) + ([factor.accept] if factor.accept else [])
-    wrong = [w for c in factor.wrong for w in c.find(doc)]
+    wrong = _Spans([(w.first, w.last) for c in factor.wrong for w in c.find(doc)])
+    budget = doc.budget
     for cue in cues:
         for h in cue.find(doc):
+            budget.tick()
             if h.sentence in excluded or _directly_negated(doc, h):
                 continue
-            if wrong and _stated_wrongly(h, wrong):
+            if wrong.starts and _stated_wrongly(h, wrong):
                 continue
             if doc.negated[h.first] and _meta_negated(doc, h.sentence):
                 continue
@@ -108,10 +141,10 @@ def _identify(doc: Document, factor: Factor, excluded: set[int]) -> list[Hit]:
     return hits
 
 
-def _stated_wrongly(hit: Hit, wrong: list[Hit]) -> bool:
+def _stated_wrongly(hit: Hit, wrong: _Spans) -> bool:
     """ "active transport moves substances from high to low": a mention that shares words
     with a wrong statement of the factor does not earn it."""
-    return any(w.first < hit.last and hit.first < w.last for w in wrong)
+    return wrong.overlaps(hit.first, hit.last)
 
 
 def _sentence_owners(ident: dict[str, list[Hit]]) -> dict[int, set[str]]:
@@ -176,24 +209,43 @@ def _paragraph_starts(doc: Document) -> dict[int, int]:
 
 def _hedged(doc: Document, h: Hit) -> bool:
     """ "it may also have helped Stalin, perhaps because…": a guess is not a link."""
-    c = doc.clause[h.first]
-    i = h.first
-    while i > 0 and doc.clause[i - 1] == c:
-        i -= 1
-    return any(doc.tokens[k].norm in HEDGES for k in range(i, h.last))
+    i = doc.clause_bounds(doc.clause[h.first])[0]
+    hedges: list[int] | None = doc.cache.get("hedges")
+    if hedges is None:
+        hedges = doc.cache["hedges"] = sorted(k for w in HEDGES for k in doc.by_norm.get(w, ()))
+    k = bisect_left(hedges, i)
+    return k < len(hedges) and hedges[k] < h.last
 
 
-def _near_anchor(link: Hit, anchors: list[Hit]) -> bool:
-    """A link in a sentence that names or details the factor must be near that mention (a
-    run-on sentence can hold several points); elsewhere in the passage it counts as is."""
-    same = [a for a in anchors if a.sentence == link.sentence]
-    return not same or any(_gap(a, link) <= LINK_REACH for a in same)
+class _Anchors:
+    """The hits naming or detailing a factor, by sentence, for `near`."""
 
+    def __init__(self, anchors: list[Hit]) -> None:
+        by_sentence: dict[int, list[tuple[int, int]]] = {}
+        for a in anchors:
+            by_sentence.setdefault(a.sentence, []).append((a.first, a.last))
+        self.firsts: dict[int, list[int]] = {}
+        self.reach: dict[int, list[int]] = {}  # the furthest `last` up to each
+        for sent, spans in by_sentence.items():
+            spans.sort()
+            self.firsts[sent] = [f for f, _ in spans]
+            reach = []
+            furthest = spans[0][1]
+            for _, last in spans:
+                furthest = max(furthest, last)
+                reach.append(furthest)
+            self.reach[sent] = reach
 
-def _gap(a: Hit, b: Hit) -> int:
-    if a.first < b.last and b.first < a.last:
-        return 0
-    return b.first - a.last if b.first >= a.last else a.first - b.last
+    def near(self, link: Hit) -> bool:
+        """A link in a sentence that names or details the factor must be near that mention (a
+        run-on sentence can hold several points); elsewhere in the passage it counts as is.
+        Near: at most LINK_REACH tokens apart, so an anchor starting by link.last + LINK_REACH
+        and ending from link.first - LINK_REACH on."""
+        firsts = self.firsts.get(link.sentence)
+        if firsts is None:
+            return True
+        k = bisect_right(firsts, link.last + LINK_REACH)
+        return k > 0 and self.reach[link.sentence][k - 1] >= link.first - LINK_REACH
 
 
 def _carries_on(doc: Document, factor: Factor, rubric: Rubric, k: int) -> bool:
@@ -219,13 +271,13 @@ def _cue_sentences(doc: Document, factor: Factor) -> set[int]:
     return got
 
 
-def _inaccurate(hit: Hit, doc: Document, flagged: list[tuple[int, int]]) -> bool:
+def _inaccurate(hit: Hit, doc: Document, flagged: _Spans) -> bool:
     """A detail inside a flagged claim is not an accurate detail."""
     a, b = doc.tokens[hit.first].start, doc.tokens[hit.last - 1].end
-    return any(a < e and s < b for s, e in flagged)
+    return flagged.overlaps(a, b)
 
 
-def _core_flagged(doc: Document, hits: list[Hit], flagged: list[tuple[int, int]]) -> set[int]:
+def _core_flagged(doc: Document, hits: list[Hit], flagged: _Spans) -> set[int]:
     """Sentences where the claim naming the factor is itself wrong ("Socialism in One Country
     was Trotsky's idea"): nothing else in them counts as an accurate detail."""
     return {h.sentence for h in hits if _inaccurate(h, doc, flagged)}
@@ -241,9 +293,9 @@ def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],
     details = [h for cue in factor.details for h in cue.find(doc)
                if h.sentence in wset and h.sentence not in core
                and not _inaccurate(h, doc, flagged)]
-    anchors = hits + details
+    anchors = _Anchors(hits + details)
     links = [h for cue in [*factor.links, *rubric.links] for h in cue.find(doc)
-             if h.sentence in wset and not _hedged(doc, h) and _near_anchor(h, anchors)]
+             if h.sentence in wset and not _hedged(doc, h) and anchors.near(h)]
     distinct = {(h.label or doc.text[doc.tokens[h.first].start:doc.tokens[h.last - 1].end]
                  .lower()) for h in details}
     explained = (factor.explainable and len(distinct) >= max(1, factor.min_details)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Final
 
@@ -34,9 +35,13 @@ MONTH_NAMES: Final = {v: k.capitalize() for k, v in MONTHS.items()}
 
 @dataclass
 class DateEvent:
+    """A dated event word (trigger hit `[first, last)`) whose year the essay may give; its
+    anchors are its own tokens and `verbs`, the tokens of its check's verbs in its sentence
+    (ascending, one list shared by the check's events there)."""
+
     check: FactCheck
     sentence: int
-    anchors: list[int]
+    verbs: list[int]
     first: int
     last: int
     participants: frozenset[str]
@@ -60,9 +65,11 @@ def check_facts(doc: Document, rubric: Rubric) -> list[Flag]:
     flags: list[Flag] = []
     date_events: list[DateEvent] = []
     claimants: dict[int, set[int]] = {}  # sentence -> tokens of any dated event word
+    budget = doc.budget
     for fact in rubric.facts:
         for check in fact.checks:
             for hit, anaphoric in _trigger_hits(doc, check):
+                budget.tick()
                 if not _preconditions(doc, check, hit):
                     continue
                 if check.type == "date":
@@ -97,7 +104,12 @@ def _trigger_hits(doc: Document, check: FactCheck) -> list[tuple[Hit, bool]]:
     heads = check.trigger_heads
     if heads is None:
         heads = check.trigger_heads = frozenset(_head_words(check.trigger))
+    looked: set[int] = set()
     for h, _ in list(hits):
+        # a second hit in a sentence finds what the first found (or nothing): skip it
+        if h.sentence in looked:
+            continue
+        looked.add(h.sentence)
         s = doc.sentences[h.sentence]
         for nxt in (h.sentence + 1, h.sentence + 2, h.sentence + 3):
             if nxt >= len(doc.sentences) or nxt in seen:
@@ -147,7 +159,7 @@ def _preconditions(doc: Document, check: FactCheck, hit: Hit) -> bool:
 def _context_nearby(doc: Document, context: Phrase, hit: Hit) -> bool:
     """An anaphor ("it", "this") in the sentence and the context in the two before it."""
     s = doc.sentences[hit.sentence]
-    if not any(doc.tokens[i].norm in ANAPHORS for i in range(s.first, s.last)):
+    if hit.sentence not in _anaphor_places(doc)[0]:
         return False
     for prev in (hit.sentence - 1, hit.sentence - 2):
         if prev < 0:
@@ -162,10 +174,17 @@ def _context_nearby(doc: Document, context: Phrase, hit: Hit) -> bool:
 
 def _anaphor_in_clause(doc: Document, hit: Hit) -> bool:
     """ "Zinoviev and Kamenev published it": the claim itself points back."""
-    c = doc.clause[hit.first]
-    s = doc.sentences[hit.sentence]
-    return any(doc.clause[i] == c and doc.tokens[i].norm in ANAPHORS
-               for i in range(s.first, s.last))
+    return doc.clause[hit.first] in _anaphor_places(doc)[1]
+
+
+def _anaphor_places(doc: Document) -> tuple[set[int], set[int]]:
+    """The sentences and the clauses that hold an anaphor ("this", "it", ...), cached."""
+    got: tuple[set[int], set[int]] | None = doc.cache.get("anaphor-places")
+    if got is None:
+        at = [i for a in ANAPHORS for i in doc.by_norm.get(a, ())]
+        got = ({doc.sentence_of[i] for i in at}, {doc.clause[i] for i in at})
+        doc.cache["anaphor-places"] = got
+    return got
 
 
 def _same_claim(doc: Document, ctx: Hit, hit: Hit) -> bool:
@@ -190,26 +209,75 @@ def _asserted(doc: Document, i: int) -> bool:
 
 
 def _date_event(doc: Document, people: People, check: FactCheck, hit: Hit) -> DateEvent | None:
-    s = doc.sentences[hit.sentence]
-    anchors = list(range(hit.first, hit.last))
+    verbs: list[int] = []
     if check.verbs is not None:
-        verb_hits = check.verbs.find(doc, s.first, s.last)
-        if not verb_hits:
+        found = _verb_tokens(doc, check.verbs, hit.sentence)
+        if found is None:
             return None
-        for v in verb_hits:
-            anchors.extend(range(v.first, v.last))
+        verbs = found
     parts = people.participants(hit.first, hit.last)
     if check.who and not (parts & check.who):
         return None
-    return DateEvent(check, hit.sentence, anchors, hit.first, hit.last, parts)
+    return DateEvent(check, hit.sentence, verbs, hit.first, hit.last, parts)
 
 
-def _distance(doc: Document, y: YearMention, tokens, leading: bool = True) -> int:
-    ds = [abs(a - y.token) + CLAUSE_PENALTY * abs(doc.clause[a] - doc.clause[y.token])
-          for a in tokens
-          if (a > y.token and (leading or a - y.token <= 3))
-          or (a < y.token and not (leading and doc.clause[a] < doc.clause[y.token]))]
-    return min(ds) if ds else YEAR_CAP + 100
+def _verb_tokens(doc: Document, verbs: Phrase, sentence: int) -> list[int] | None:
+    """The tokens of `verbs`' hits in a sentence, ascending (None: no hit), cached."""
+    key = ("verb-tokens", id(verbs), sentence)
+    if key in doc.cache:
+        got: list[int] | None = doc.cache[key]
+        return got
+    s = doc.sentences[sentence]
+    hits = verbs.find(doc, s.first, s.last)
+    got = sorted(a for v in hits for a in range(v.first, v.last)) if hits else None
+    doc.cache[key] = got
+    return got
+
+
+# How far a year is from an anchor token: tokens between them plus CLAUSE_PENALTY per clause
+# boundary. Clause ids never decrease along the text, so the distance grows with every step
+# away from the year, on either side: the nearest allowed anchor on each side is the closest.
+# An anchor after the year counts when the year leads its clause or is at most 3 tokens
+# before it; one before the year counts unless the year leads its clause and the anchor is in
+# an earlier clause.
+
+def _range_distance(doc: Document, y: YearMention, lo: int, hi: int, leading: bool) -> int:
+    """The distance from `y` to the nearest allowed token of `[lo, hi)`; YEAR_CAP + 100 for
+    none."""
+    t = y.token
+    clause = doc.clause
+    best = YEAR_CAP + 100
+    a = max(lo, t + 1)
+    if a < hi and (leading or a - t <= 3):
+        best = a - t + CLAUSE_PENALTY * (clause[a] - clause[t])
+    a = min(hi - 1, t - 1)
+    if a >= lo and not (leading and clause[a] < clause[t]):
+        best = min(best, t - a + CLAUSE_PENALTY * (clause[t] - clause[a]))
+    return best
+
+
+def _list_distance(doc: Document, y: YearMention, tokens: list[int], leading: bool,
+                   skip_lo: int = 0, skip_hi: int = 0) -> int:
+    """The distance from `y` to the nearest allowed token of `tokens` (ascending), leaving out
+    those in `[skip_lo, skip_hi)`; YEAR_CAP + 100 for none."""
+    t = y.token
+    clause = doc.clause
+    best = YEAR_CAP + 100
+    k = bisect_right(tokens, t)
+    if k < len(tokens) and skip_lo <= tokens[k] < skip_hi:
+        k = bisect_left(tokens, skip_hi)
+    if k < len(tokens):
+        a = tokens[k]
+        if leading or a - t <= 3:
+            best = a - t + CLAUSE_PENALTY * (clause[a] - clause[t])
+    k = bisect_left(tokens, t) - 1
+    if k >= 0 and skip_lo <= tokens[k] < skip_hi:
+        k = bisect_left(tokens, skip_lo) - 1
+    if k >= 0:
+        a = tokens[k]
+        if not (leading and clause[a] < clause[t]):
+            best = min(best, t - a + CLAUSE_PENALTY * (clause[t] - clause[a]))
+    return best
 
 
 def _leads_clause(doc: Document, y: YearMention) -> bool:
@@ -239,49 +307,108 @@ def _owned_year(doc: Document, y: YearMention) -> bool:
             and doc.tokens[nxt].norm not in ("and", "to", "when", "was", "were"))
 
 
+class _SentenceEvents:
+    """The date events of one sentence grouped by check (in the order of `events`, where a
+    check's events come together), with each own anchor token's events."""
+
+    def __init__(self, events: list[DateEvent]) -> None:
+        self.groups: list[list[DateEvent]] = []
+        self.own: dict[int, list[tuple[int, int]]] = {}  # token -> (group, event in group)
+        for ev in events:
+            if not self.groups or self.groups[-1][0].check is not ev.check:
+                self.groups.append([])
+            group = self.groups[-1]
+            for a in range(ev.first, ev.last):
+                self.own.setdefault(a, []).append((len(self.groups) - 1, len(group)))
+            group.append(ev)
+
+
+def _nearest_event(doc: Document, sev: _SentenceEvents, y: YearMention,
+                   leading: bool) -> tuple[DateEvent, bool] | None:
+    """The event a year is nearest to (the first one, in event order, at the least distance
+    within YEAR_CAP), and whether any event within 2 of that distance accepts the year; None
+    when no event is within YEAR_CAP.
+
+    An event's distance is the least over its own tokens and its check's verbs. Every event
+    of a check shares the verbs, and an own token within YEAR_CAP lies within YEAR_CAP tokens
+    of the year, so only the verbs and the events with a token that near are looked at."""
+    n = len(sev.groups)
+    best = [YEAR_CAP + 100] * n  # least distance in each group
+    first = [-1] * n  # the first event of the group at that distance
+    verb_d = [YEAR_CAP + 100] * n
+    for g, group in enumerate(sev.groups):
+        verbs = group[0].verbs
+        if verbs:
+            d = _list_distance(doc, y, verbs, leading)
+            verb_d[g] = d
+            if d <= YEAR_CAP:
+                best[g], first[g] = d, 0  # every event of the group is this near
+    t = y.token
+    s = doc.sentences[doc.sentence_of[t]]
+    for a in range(max(s.first, t - YEAR_CAP), min(s.last, t + YEAR_CAP + 1)):
+        for g, e in sev.own.get(a, ()):
+            ev = sev.groups[g][e]
+            d = min(_range_distance(doc, y, ev.first, ev.last, leading), verb_d[g])
+            if d <= YEAR_CAP and (d < best[g] or (d == best[g] and e < first[g])):
+                best[g], first[g] = d, e
+    dmin = min(best, default=YEAR_CAP + 100)
+    if dmin > YEAR_CAP:
+        return None
+    nearest: DateEvent | None = None
+    accepted = False
+    for g, group in enumerate(sev.groups):
+        if best[g] <= dmin + 2 and best[g] <= YEAR_CAP:
+            if nearest is None and best[g] == dmin:
+                nearest = group[first[g]]
+            if not accepted and group[0].accepts(y):
+                accepted = True
+    assert nearest is not None
+    return nearest, accepted
+
+
 def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
                 people: People, claimants: dict[int, set[int]]) -> list[Flag]:
     flags: list[Flag] = []
     by_sentence: dict[int, list[DateEvent]] = {}
     for ev in events:
         by_sentence.setdefault(ev.sentence, []).append(ev)
+    grouped: dict[int, _SentenceEvents] = {}
+    claimed: dict[int, list[int]] = {}  # claimants of a sentence, ascending
+    budget = doc.budget
     for y in doc.years:
+        budget.tick()
         s = doc.sentence_of[y.token]
         if s not in by_sentence or _owned_year(doc, y):
             continue
-        scored = []
+        sev = grouped.get(s)
+        if sev is None:
+            sev = grouped[s] = _SentenceEvents(by_sentence[s])
         leading = _leads_clause(doc, y)
-        for ev in by_sentence[s]:
-            ds = [abs(a - y.token) + CLAUSE_PENALTY * abs(doc.clause[a] - doc.clause[y.token])
-                  for a in ev.anchors
-                  if (a > y.token and (leading or a - y.token <= 3))
-                  or (a < y.token and not (leading and doc.clause[a] < doc.clause[y.token]))]
-            d = min(ds) if ds else YEAR_CAP + 1
-            if d <= YEAR_CAP:
-                scored.append((d, ev))
-        if not scored:
+        found = _nearest_event(doc, sev, y, leading)
+        if found is None:
             continue
-        scored.sort(key=lambda p: p[0])
-        dmin = scored[0][0]
-        near = [ev for d, ev in scored if d <= dmin + 2]
-        if any(ev.accepts(y) for ev in near):
+        ev, accepted = found
+        if accepted:
             continue
-        ev = scored[0][1]
         # the year belongs to the nearest event word of any fact, even one about someone
         # else ("used the 1921 ban to have them expelled in 1927": 1927 is the expulsion's)
-        own = _distance(doc, y, range(ev.first, ev.last))
-        others = claimants.get(s, set()) - set(range(ev.first, ev.last))
-        if others and _distance(doc, y, others, leading) < own:
+        own = _range_distance(doc, y, ev.first, ev.last, True)
+        others = claimed.get(s)
+        if others is None:
+            others = claimed[s] = sorted(claimants.get(s, ()))
+        mine = bisect_left(others, ev.last) - bisect_left(others, ev.first)
+        if len(others) > mine and _list_distance(doc, y, others, leading, ev.first,
+                                                 ev.last) < own:
             continue
         if doc.negated[y.token] or doc.negated[ev.first] or not _asserted(doc, y.token) \
                 or not _asserted(doc, ev.first):
             continue
         fact = facts[ev.check.fact]
-        found = y.text_value
+        found_text = y.text_value
         if y.month and not y.vague and y.first == y.last and ev.check.month:
-            found = f"{MONTH_NAMES[y.month]} {y.first}"
+            found_text = f"{MONTH_NAMES[y.month]} {y.first}"
         start, end = _event_span(doc, people, ev, y)
-        flags.append(_flag(doc, fact, ev.check, "wrong_date", start, end, found,
+        flags.append(_flag(doc, fact, ev.check, "wrong_date", start, end, found_text,
                            ev.check.expected or _years_text(ev.check)))
     return flags
 
@@ -291,20 +418,45 @@ def _event_span(doc: Document, people: People, ev: DateEvent, y: YearMention) ->
     "the army leader Tukhachevsky was shot in 1939", not the whole sentence."""
     lo, hi = min(ev.first, y.token), max(ev.last - 1, y.token)
     clause = doc.clause[ev.first]
-    before = [r for r in people.in_clause(clause) if r.index < ev.first]
-    if before and (not ev.check.who or before[-1].entities & ev.check.who):
-        lo = min(lo, before[-1].index)
+    before = people.last_in_clause_before(clause, ev.first)
+    if before is not None and (not ev.check.who or before.entities & ev.check.who):
+        lo = min(lo, before.index)
     s = doc.sentences[ev.sentence]
-    # open the span to the start of its noun phrase ("the army leader …")
-    while lo > s.first and doc.clause[lo - 1] == doc.clause[lo] and doc.tokens[lo - 1].is_word \
-            and not doc.tokens[lo - 1].capitalised and doc.tokens[lo - 1].norm not in (
-            "and", "or", "but", "had", "has", "have", "then", "when", "after", "before"):
-        lo -= 1
-        if lo <= s.first:
-            break
+    lo = _phrase_start(doc, lo, s.first)
     while hi + 1 < s.last and doc.tokens[hi + 1].start < y.end:
         hi += 1
     return doc.tokens[lo].start, doc.tokens[hi].end
+
+
+_PHRASE_STOPS: Final = frozenset(("and", "or", "but", "had", "has", "have", "then", "when",
+                                  "after", "before"))
+
+
+def _phrase_start(doc: Document, lo: int, first: int) -> int:
+    """Token `lo` opened to the start of its noun phrase ("the army leader …"): back over
+    lower-case words of its clause (sentence starting at `first`) up to "and", "had", …
+    Every token passed on the way has the same start: all are remembered, so the walks of
+    one document cost its length at most."""
+    memo: dict[int, int] | None = doc.cache.get("phrase-start")
+    if memo is None:
+        memo = doc.cache["phrase-start"] = {}
+    got = memo.get(lo)
+    if got is not None:
+        return got
+    tokens, clause = doc.tokens, doc.clause
+    passed = [lo]
+    k = lo
+    while k > first and clause[k - 1] == clause[k] and tokens[k - 1].is_word \
+            and not tokens[k - 1].capitalised and tokens[k - 1].norm not in _PHRASE_STOPS:
+        k -= 1
+        known = memo.get(k)
+        if known is not None:
+            k = known
+            break
+        passed.append(k)
+    for i in passed:
+        memo[i] = k
+    return k
 
 
 def _years_text(check: FactCheck) -> str:
@@ -323,26 +475,27 @@ def _years_text(check: FactCheck) -> str:
 def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
     """Who the essay says owns or did the trigger ("Trotsky's idea", "Stalin introduced X")."""
     s = doc.sentences[hit.sentence]
-    refs = people.in_sentence(hit.sentence)
+    sent = hit.sentence
     if check.role == "agent":
-        return _doer(doc, check, hit, refs, s)
+        return _doer(doc, people, check, hit, s)
     # (a2) "Trotsky's idea of / called Socialism in One Country"
     k = hit.first - 1
     if k - 1 >= s.first and doc.tokens[k].norm in ("of", "called", "named"):
         noun = k - 1
         if doc.tokens[noun].norm in OWNED_NOUNS:
-            for r in refs:
-                if r.possessive and not r.pronoun and r.last in (noun, noun - 1):
-                    return r, r.index
+            r = _owner_ending(people, sent, noun)
+            if r is not None:
+                return r, r.index
     # (a) possessive right before: "Trotsky's Permanent Revolution"
-    for r in refs:
-        if r.possessive and not r.pronoun and r.last == hit.first:
-            return r, hit.first
+    r = people.ending_in(sent, hit.first)
+    if r is not None and r.possessive and not r.pronoun:
+        return r, hit.first
     # (b) "X was Trotsky's idea"
     j = hit.last
     if j < s.last and doc.tokens[j].norm in COPULA:
-        for r in refs:
-            if r.possessive and not r.pronoun and j < r.index <= j + 2:
+        for at in (j + 1, j + 2):
+            r = people.at_in(sent, at)
+            if r is not None and r.possessive and not r.pronoun:
                 return r, r.index
     # (c) "Stalin's plan was X"
     k = hit.first - 1
@@ -351,45 +504,83 @@ def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
         while noun > s.first and doc.tokens[noun].norm not in OWNED_NOUNS and noun > k - 3:
             noun -= 1
         if doc.tokens[noun].norm in OWNED_NOUNS:
-            for r in refs:
-                if r.possessive and not r.pronoun and r.last in (noun, noun - 1):
-                    return r, r.index
-    return _doer(doc, check, hit, refs, s)
+            r = _owner_ending(people, sent, noun)
+            if r is not None:
+                return r, r.index
+    return _doer(doc, people, check, hit, s)
 
 
-def _doer(doc: Document, check: FactCheck, hit: Hit, refs, s):
+def _owner_ending(people: People, sentence: int, noun: int):
+    """A named possessive ending right before `noun` or the token before it (the earlier
+    first)."""
+    for last in (noun - 1, noun):
+        r = people.ending_in(sentence, last)
+        if r is not None and r.possessive and not r.pronoun:
+            return r
+    return None
+
+
+def _doer(doc: Document, people: People, check: FactCheck, hit: Hit, s):
     """Who did the verb to the trigger: "Stalin (also) came up with the NEP", "the NEP was
     introduced by Lenin"."""
     if check.verbs is None:
         return None
+    sent = hit.sentence
     # (f) "the ban on factions, which Stalin brought in"
     j = hit.last
     while j < s.last and not doc.tokens[j].is_word:
         j += 1
     if j < s.last and doc.tokens[j].norm in RELATIVE:
-        for r in refs:
-            if r.index == j + 1 and not r.possessive:
-                for v in check.verbs.find(doc, r.last, min(s.last, r.last + 4)):
-                    if v.first - r.last <= 2:
-                        return r, v.first
-    for v in check.verbs.find(doc, s.first, s.last):
-        if doc.clause[v.first] != doc.clause[hit.first] and abs(v.first - hit.first) > 6:
-            continue
-        if v.first < hit.first:
+        r = people.at_in(sent, j + 1)
+        if r is not None and not r.possessive:
+            for v in check.verbs.find(doc, r.last, min(s.last, r.last + 4)):
+                if v.first - r.last <= 2:
+                    return r, v.first
+    # The verbs of the trigger's clause or within 6 tokens of it, in order: before it, one
+    # whose subject is named ("Stalin (also) came up with"); after it, one followed by "by"
+    # and a name ("was introduced by Lenin"). Those allowed before it are the verbs from the
+    # clause's start or 6 tokens back (whichever is earlier); after it, up to the clause's end
+    # or 6 tokens on (whichever is later).
+    before_at, before, after_at, after = _doer_verbs(doc, people, check.verbs, s)
+    c_first, c_end = doc.clause_bounds(doc.clause[hit.first])
+    k = bisect_left(before_at, min(c_first, hit.first - 6))
+    if k < len(before_at) and before_at[k] < hit.first:
+        return before[k], before_at[k]
+    k = bisect_left(after_at, hit.first)
+    if k < len(after_at) and after_at[k] < max(c_end, hit.first + 7):
+        return after[k], after_at[k]
+    return None
+
+
+def _doer_verbs(doc: Document, people: People, verbs: Phrase, s) -> tuple[
+        list[int], list, list[int], list]:
+    """For the verbs' hits of a sentence, ascending: where one with its subject named right
+    before it starts, and that person; where one followed by "by" and a person starts, and
+    that person (cached per sentence)."""
+    key = ("doer-verbs", id(verbs), s.index)
+    got = doc.cache.get(key)
+    if got is None:
+        before_at: list[int] = []
+        before = []
+        after_at: list[int] = []
+        after = []
+        for v in verbs.find(doc, s.first, s.last):
             # (d) "Stalin (also) came up with the NEP"
             i = v.first - 1
             while i >= s.first and doc.tokens[i].norm in SUBJECT_GAP:
                 i -= 1
-            for r in refs:
-                if r.last - 1 == i and not r.possessive:
-                    return r, v.first
-        else:
+            r = people.ending_in(s.index, i + 1)
+            if r is not None and not r.possessive:
+                before_at.append(v.first)
+                before.append(r)
             # (e) "the NEP was introduced by Lenin"
             if v.last < s.last and doc.tokens[v.last].norm == "by":
-                for r in refs:
-                    if r.index == v.last + 1:
-                        return r, v.first
-    return None
+                r = people.at_in(s.index, v.last + 1)
+                if r is not None:
+                    after_at.append(v.first)
+                    after.append(r)
+        got = doc.cache[key] = (before_at, before, after_at, after)
+    return got
 
 
 def _person_flags(doc, people, fact, check, hit) -> list[Flag]:
@@ -412,42 +603,95 @@ def _person_flags(doc, people, fact, check, hit) -> list[Flag]:
 
 
 def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
+    """A wrong person named as a member of a group ("the troika of Stalin, Trotsky and …").
+
+    Members are the named people of the sentence from the trigger's clause on. The one
+    flagged is the first member that is wrong: before the trigger, with no hostile word from
+    2 tokens before it to the trigger; after it, listed (only links and names between the
+    trigger and it, the list going past the clause only after "of/with/…") with no hostile
+    word up to it. Each test is a search of positions, not a scan of the sentence."""
     clause = doc.clause[hit.first]
     s = doc.sentences[hit.sentence]
+    c_first, c_end = doc.clause_bounds(clause)
     if check.verbs is not None:
-        vs = [v for v in check.verbs.find(doc, s.first, s.last) if doc.clause[v.first] == clause
-              or abs(v.first - hit.first) <= 4]
-        if not vs:
+        # a verb in the trigger's clause or within 4 tokens of it
+        firsts = _hit_firsts(doc, check.verbs, s)
+        k = bisect_left(firsts, min(c_first, hit.first - 4))
+        if not (k < len(firsts) and firsts[k] < max(c_end, hit.first + 5)):
             return []
     if doc.negated[hit.first] or not _asserted(doc, hit.first):
         return []
-    # members: named people in the trigger's clause, or listed right after it across commas
-    # ("the troika of Stalin, Bukharin and Kamenev")
-    members = [r for r in people.in_sentence(hit.sentence) if not r.pronoun
-               and (doc.clause[r.index] == clause or r.index > hit.first)]
-    if check.who and not any(r.entities & check.who for r in members):
+    if check.who and not (people.named_from(hit.sentence, c_first) & check.who):
         return []
-    for r in members:
-        if not (r.entities & check.wrong) and not (check.right and not (r.entities
-                                                                        & check.right)):
-            continue
-        named = {i for m in members for i in range(m.index, m.last)}
-        if (r.index > hit.first and doc.clause[r.index] != clause
-                and (hit.last >= len(doc.tokens) or doc.tokens[hit.last].norm not in LIST_OPENERS)):
-            continue  # a later clause lists members only after "of/with/including/:"
-        if r.index > hit.first and not all(doc.tokens[i].norm in MEMBER_LINKS or i in named
-                                           for i in range(hit.last, r.index)):
-            continue  # "formed a troika to keep Trotsky out": not listed as a member
-        lo, hi = sorted((r.index, hit.first))
-        if r.index < hit.first:
-            lo = max(doc.sentences[hit.sentence].first, lo - 2)
-        if any(doc.tokens[i].norm in HOSTILE for i in range(lo, hi + 1)):
-            continue
-        start, end = _clause_span(doc, min(r.index, hit.first), max(r.last, hit.last) - 1)
-        name = doc.text[doc.tokens[r.index].start:doc.tokens[r.last - 1].end]
-        return [_flag(doc, fact, check, "wrong_person", start, end, _plain_name(name),
-                      check.expected or _names(doc, check.right))]
-    return []
+    at, refs = _wrong_members(doc, people, check, s)
+    hostile = _hostile_places(doc)
+    # before the trigger (and at it): after the last hostile word up to the trigger
+    h = bisect_right(hostile, hit.first) - 1
+    bound = c_first
+    if h >= 0 and hostile[h] >= s.first:
+        bound = max(bound, hostile[h] + 3)
+    k = bisect_left(at, bound)
+    if k < len(at) and at[k] < hit.first:
+        return _member_flag(doc, fact, check, hit, refs[k])
+    k = bisect_left(at, hit.first)  # one named at the trigger: no hostile word there
+    if k < len(at) and at[k] == hit.first and doc.tokens[hit.first].norm not in HOSTILE:
+        return _member_flag(doc, fact, check, hit, refs[k])
+    # after it: the first wrong member, if it is listed and no hostile word comes first
+    k = bisect_right(at, hit.first)
+    if k == len(at):
+        return []
+    r = refs[k]
+    if r.index >= c_end and (hit.last >= len(doc.tokens)
+                             or doc.tokens[hit.last].norm not in LIST_OPENERS):
+        return []  # a later clause lists members only after "of/with/including/:"
+    q = bisect_left(hostile, hit.first)
+    if q < len(hostile) and hostile[q] <= r.index:
+        return []
+    i = hit.last
+    while i < r.index:  # "formed a troika to keep Trotsky out": not listed as a member
+        if doc.tokens[i].norm not in MEMBER_LINKS:
+            named = people.covering(i)
+            if named is None or named.index < c_first:
+                return []
+        i += 1
+    return _member_flag(doc, fact, check, hit, r)
+
+
+def _member_flag(doc, fact, check, hit, r) -> list[Flag]:
+    start, end = _clause_span(doc, min(r.index, hit.first), max(r.last, hit.last) - 1)
+    name = doc.text[doc.tokens[r.index].start:doc.tokens[r.last - 1].end]
+    return [_flag(doc, fact, check, "wrong_person", start, end, _plain_name(name),
+                  check.expected or _names(doc, check.right))]
+
+
+def _hit_firsts(doc: Document, phrase: Phrase, s) -> list[int]:
+    """Where the phrase's hits in a sentence start, ascending (cached)."""
+    key = ("hit-firsts", id(phrase), s.index)
+    got: list[int] | None = doc.cache.get(key)
+    if got is None:
+        got = doc.cache[key] = [h.first for h in phrase.find(doc, s.first, s.last)]
+    return got
+
+
+def _wrong_members(doc: Document, people: People, check: FactCheck, s) -> tuple[
+        list[int], list]:
+    """The named people of a sentence whom a members check calls wrong (named in `wrong`,
+    or not in `right` when it names some), ascending, with their places (cached)."""
+    key = ("wrong-members", id(check), s.index)
+    got = doc.cache.get(key)
+    if got is None:
+        refs = [r for r in people.in_sentence(s.index) if not r.pronoun
+                and ((r.entities & check.wrong) or (check.right and not (r.entities
+                                                                         & check.right)))]
+        got = doc.cache[key] = ([r.index for r in refs], refs)
+    return got
+
+
+def _hostile_places(doc: Document) -> list[int]:
+    got: list[int] | None = doc.cache.get("hostile")
+    if got is None:
+        got = doc.cache["hostile"] = sorted(i for w in HOSTILE for i in doc.by_norm.get(w, ()))
+    return got
 
 
 def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
@@ -492,15 +736,16 @@ def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
     if doc.negated[hit.first] or not _asserted(doc, hit.first):
         return []
     s = doc.sentences[hit.sentence]
-    for m in doc.mentions:
-        if m.kind != "place" or not (hit.last <= m.first <= hit.last + 6) or m.last > s.last:
+    # the mentions starting within 6 tokens after the trigger, in text order
+    for m in (m for at in range(hit.last, hit.last + 7) for m in doc.mentions_at.get(at, ())):
+        if m.kind != "place" or m.last > s.last:
             continue
         if doc.clause[m.first] != doc.clause[hit.first]:
             continue
         if m.entity in check.wrong or (check.right and m.entity not in check.right
                                        and not check.wrong):
-            before = [r for r in people.in_clause(doc.clause[hit.first]) if r.index < hit.first]
-            lo = before[-1].index if before else hit.first
+            before = people.last_in_clause_before(doc.clause[hit.first], hit.first)
+            lo = before.index if before is not None else hit.first
             start, end = doc.tokens[lo].start, doc.tokens[m.last - 1].end
             return [_flag(doc, fact, check, "wrong_place", start, end,
                           doc.text[m.start:m.end], check.expected or _names(doc, check.right))]
@@ -564,9 +809,17 @@ def _proper(statement: str) -> bool:
 
 
 def _dedupe(flags: list[Flag]) -> list[Flag]:
+    """Flags in text order, leaving out one that overlaps a kept flag of the same fact. Kept
+    flags start no later than the next one, so a non-empty flag overlaps one of them when it
+    starts before the furthest end kept for its fact."""
     out: list[Flag] = []
+    reach: dict[str, int] = {}  # fact -> the furthest end of its kept flags
     for f in sorted(flags, key=lambda f: (f.start, f.end)):
-        if any(o.fact == f.fact and o.start < f.end and f.start < o.end for o in out):
+        if f.start < f.end:
+            if f.start < reach.get(f.fact, f.start):
+                continue
+        elif any(o.fact == f.fact and o.start < f.end and f.start < o.end for o in out):
             continue
         out.append(f)
+        reach[f.fact] = max(reach.get(f.fact, f.end), f.end)
     return out

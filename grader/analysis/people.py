@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -80,25 +81,77 @@ def person_refs(doc: Document) -> list[PersonRef]:
 
 
 class People:
-    """Person references of one document, with the lookups the fact checks need."""
+    """Person references of one document, with the lookups the fact checks need. Every
+    lookup is a search of the references in text order (clause or sentence), never a scan,
+    so that a sentence naming thousands of people costs no more per lookup."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.refs = person_refs(doc)
         self._by_clause: dict[int, list[PersonRef]] = {}
         self._by_sentence: dict[int, list[PersonRef]] = {}
+        self._clause_at: dict[int, list[int]] = {}  # their indices, ascending
+        self._sentence_at: dict[int, list[int]] = {}
         self._possessive_ending: dict[int, PersonRef] = {}
+        self.at: dict[int, PersonRef] = {}  # by index (references never overlap)
+        self.ending: dict[int, PersonRef] = {}  # by `last`
         for r in self.refs:
             if r.possessive:
                 self._possessive_ending.setdefault(r.last, r)
-            self._by_clause.setdefault(doc.clause[r.index], []).append(r)
-            self._by_sentence.setdefault(doc.sentence_of[r.index], []).append(r)
+            c, s = doc.clause[r.index], doc.sentence_of[r.index]
+            self._by_clause.setdefault(c, []).append(r)
+            self._clause_at.setdefault(c, []).append(r.index)
+            self._by_sentence.setdefault(s, []).append(r)
+            self._sentence_at.setdefault(s, []).append(r.index)
+            self.at[r.index] = r
+            self.ending[r.last] = r
+        self._chains: dict[tuple[int, int], frozenset[str]] = {}
+        self._suffixes: dict[int, list[frozenset[str]]] = {}
+        self._named_suffixes: dict[int, tuple[list[int], list[frozenset[str]]]] = {}
+        self._covering: dict[int, PersonRef] | None = None
+
+    def covering(self, token: int) -> PersonRef | None:
+        """The named person (not a pronoun) whose name holds token `token`."""
+        if self._covering is None:
+            self._covering = {i: r for r in self.refs if not r.pronoun
+                              for i in range(r.index, r.last)}
+        return self._covering.get(token)
+
+    def named_from(self, sentence: int, index: int) -> frozenset[str]:
+        """The people named (not by a pronoun) in a sentence from token `index` on."""
+        got = self._named_suffixes.get(sentence)
+        if got is None:
+            named = [r for r in self.in_sentence(sentence) if not r.pronoun]
+            acc: frozenset[str] = frozenset()
+            unions: list[frozenset[str]] = []
+            for r in reversed(named):
+                acc = acc | r.entities
+                unions.append(acc)
+            unions.reverse()
+            got = self._named_suffixes[sentence] = ([r.index for r in named], unions)
+        k = bisect_left(got[0], index)
+        return got[1][k] if k < len(got[1]) else frozenset()
 
     def in_clause(self, clause: int) -> list[PersonRef]:
         return self._by_clause.get(clause, [])
 
     def in_sentence(self, sentence: int) -> list[PersonRef]:
         return self._by_sentence.get(sentence, [])
+
+    def last_in_clause_before(self, clause: int, index: int) -> PersonRef | None:
+        """The last reference of a clause before token `index`."""
+        k = bisect_left(self._clause_at.get(clause, []), index)
+        return self._by_clause[clause][k - 1] if k else None
+
+    def at_in(self, sentence: int, index: int) -> PersonRef | None:
+        """The reference starting at token `index`, when it is in `sentence`."""
+        r = self.at.get(index)
+        return r if r is not None and self.doc.sentence_of[r.index] == sentence else None
+
+    def ending_in(self, sentence: int, last: int) -> PersonRef | None:
+        """The reference ending before token `last`, when it is in `sentence`."""
+        r = self.ending.get(last)
+        return r if r is not None and self.doc.sentence_of[r.index] == sentence else None
 
     def participants(self, first: int, last: int) -> frozenset[str]:
         """People a trigger at tokens `[first, last)` is about.
@@ -111,49 +164,84 @@ class People:
         if before is not None:
             return before.entities
         clause = doc.clause[first]
-        inside = [r for r in self.in_clause(clause) if not (first <= r.index < last)]
-        if inside:
-            left = [r for r in inside if r.index < first]
-            right = [r for r in inside if r.index >= last and r.index - last <= 3]
-            if left:
+        at = self._clause_at.get(clause, [])
+        lo = bisect_left(at, first)  # at[:lo] before the trigger, at[hi:] after it
+        hi = bisect_left(at, last)
+        if lo > 0 or hi < len(at):
+            if lo > 0:
                 # the nearest person before it and those listed with them
                 # ("Zinoviev, Kamenev and Bukharin were shot"), plus a close object
-                group = self._coordinated(left)
-                return frozenset().union(*(r.entities for r in group + right[:1]))
-            return frozenset().union(*(r.entities for r in inside))
+                group = self._chain(clause, lo - 1)
+                if hi < len(at) and at[hi] - last <= 3:
+                    return group | self._by_clause[clause][hi].entities
+                return group
+            return self._suffix(clause, hi)
         sent = doc.sentence_of[first]
-        earlier = [r for r in self.in_sentence(sent) if r.index < first]
-        if earlier:
-            return earlier[-1].entities
+        k = bisect_left(self._sentence_at.get(sent, []), first)
+        if k:
+            return self._by_sentence[sent][k - 1].entities
         return frozenset()
 
-    def _coordinated(self, left: list[PersonRef]) -> list[PersonRef]:
-        group = [left[-1]]
-        for r in reversed(left[:-1]):
-            gap = self.doc.tokens[r.last:group[-1].index]
-            if gap and all(t.norm in (",", "and", "&") for t in gap):
-                group.append(r)
-            else:
+    def _chain(self, clause: int, k: int) -> frozenset[str]:
+        """The people of the clause's reference k and those listed right before it, joined by
+        commas and "and" only (cached: each chain is walked once)."""
+        refs = self._by_clause[clause]
+        tokens = self.doc.tokens
+        todo: list[int] = []
+        j = k
+        got: frozenset[str] | None = None
+        while True:
+            got = self._chains.get((clause, j))
+            if got is not None:
                 break
-        return group
+            todo.append(j)
+            if j == 0:
+                break
+            gap = tokens[refs[j - 1].last:refs[j].index]
+            if not (gap and all(t.norm in (",", "and", "&") for t in gap)):
+                break
+            j -= 1
+        acc: frozenset[str] = got if got is not None else frozenset()
+        for j in reversed(todo):
+            acc = acc | refs[j].entities
+            self._chains[(clause, j)] = acc
+        return acc
+
+    def _suffix(self, clause: int, k: int) -> frozenset[str]:
+        """The people of the clause's references from k on."""
+        got = self._suffixes.get(clause)
+        if got is None:
+            acc: frozenset[str] = frozenset()
+            got = []
+            for r in reversed(self._by_clause[clause]):
+                acc = acc | r.entities
+                got.append(acc)
+            got.reverse()
+            self._suffixes[clause] = got
+        return got[k]
 
     def nearest(self, first: int, last: int, side: str = "left") -> PersonRef | None:
         """The person closest to a trigger in its sentence, on the preferred side first."""
         sent = self.doc.sentence_of[first]
-        refs = [r for r in self.in_sentence(sent) if not (first <= r.index < last)]
-        left = [r for r in refs if r.index < first]
-        right = [r for r in refs if r.index >= last]
+        at = self._sentence_at.get(sent, [])
+        refs = self._by_sentence.get(sent, [])
+        lo = bisect_left(at, first)
+        hi = bisect_left(at, last)
+        left = refs[lo - 1] if lo else None
+        right = refs[hi] if hi < len(refs) else None
         if side == "either":
-            both = left[-1:] + right[:1]
-            return min(both, key=lambda r: min(abs(r.index - first), abs(r.index - last)),
-                       default=None)
-        order = (left[-1:], right[:1]) if side != "right" else (right[:1],)
-        for group in order:
-            if group:
-                return group[0]
-        return None
+            if left is None or right is None:
+                return left or right
+            dl = min(abs(left.index - first), abs(left.index - last))
+            dr = min(abs(right.index - first), abs(right.index - last))
+            return left if dl <= dr else right
+        if side != "right" and left is not None:
+            return left
+        return right
 
     def between(self, a: int, b: int) -> list[PersonRef]:
         lo, hi = min(a, b), max(a, b)
-        refs = self.in_sentence(self.doc.sentence_of[lo])
-        return [r for r in refs if lo < r.index < hi and not r.pronoun]
+        sent = self.doc.sentence_of[lo]
+        at = self._sentence_at.get(sent, [])
+        refs = self._by_sentence.get(sent, [])
+        return [r for r in refs[bisect_right(at, lo):bisect_left(at, hi)] if not r.pronoun]

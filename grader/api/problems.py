@@ -10,6 +10,8 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from ..text.budget import GradingBudgetExceeded
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("grader.api")
 
@@ -118,6 +120,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
         return _from_http_exception(error)
+
+    @app.errorhandler(GradingBudgetExceeded)
+    def _over_budget(error: GradingBudgetExceeded) -> Response:
+        return problem_response(422, str(error), title="Essay could not be graded")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -17,6 +17,7 @@ from itertools import chain, islice
 from typing import Any
 
 from ..rubric import Rubric
+from ..text.budget import GradingBudgetExceeded
 from .items import Item, prepare_text
 
 Render = Callable[[Any], Any]  # Report -> what the caller writes (a JSON line, a CSV row...)
@@ -46,6 +47,8 @@ def grade_one(item: Item, rubric: Rubric, render: Render) -> Outcome:
     try:
         report = grade(text, rubric, essay=item.name)
         output = render(report)
+    except GradingBudgetExceeded as exc:  # the essay fails alone, saying why
+        return Outcome(item.name, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad essay must not stop the batch
         return Outcome(item.name, error=f"grading failed ({exc.__class__.__name__}: {exc})")
     s = report.score

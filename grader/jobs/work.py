@@ -19,7 +19,7 @@ from flask import Flask
 
 from ..batch.pool import Outcome
 from ..batch.summary import Summary
-from ..pipeline import grade
+from ..pipeline import GradingBudgetExceeded, grade
 from ..store import batch_claims as claims
 from ..store import batches as repo
 from ..store import get_store
@@ -162,6 +162,8 @@ def grade_claimed(app: Flask, batch_seq: int, seqs: list[int], me: str | None = 
         else:
             try:
                 result.report = grade(item.text or "", rubric, essay=item.name).to_dict()
+            except GradingBudgetExceeded as exc:  # the essay fails alone, saying why
+                result.error = str(exc)[:1000]
             except Exception as exc:  # noqa: BLE001 - one bad essay must not stop the batch
                 log.warning("grading batch item %s failed: %s", item.seq, exc)
                 result.error = _grading_error(exc)

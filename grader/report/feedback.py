@@ -51,6 +51,8 @@ def details_text(doc: Document, cov: Coverage) -> str:
         if any(label in other or other in label for other in labels):
             continue
         labels.append(label)
+        if len(labels) == 3:  # no more are shown
+            break
     if not labels:
         return ""
     if len(labels) == 1:

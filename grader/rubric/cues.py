@@ -25,6 +25,7 @@ grader) and then matched against any number of Documents.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
@@ -214,7 +215,9 @@ class Phrase:
         taken = 0
         sentence_of, sentences = doc.sentence_of, doc.sentences
         alternatives, about, label = self.alternatives, self.about, self.label
+        budget = doc.budget
         for i, k, end in starts:
+            budget.tick()
             if i < taken:
                 continue
             if not end:
@@ -360,7 +363,19 @@ def _cached(cue: Phrase | AllOf, doc: Document, first: int, last: int | None) ->
     if first == 0 and last is None:
         return hits
     last = len(doc.tokens) if last is None else last
-    return [h for h in hits if first <= h.first and h.last <= last]
+    # Hits come in text order (by their first token) and none ends before it starts: those
+    # in the range are among the run starting at `first`, which ends past `last`.
+    starts_key = ("starts", key)
+    starts: list[int] | None = doc.cache.get(starts_key)
+    if starts is None:
+        starts = [h.first for h in hits]
+        doc.cache[starts_key] = starts
+    out: list[Hit] = []
+    for k in range(bisect_left(starts, first), bisect_right(starts, last)):
+        h = hits[k]
+        if h.last <= last:
+            out.append(h)
+    return out
 
 
 def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) -> int | None:

@@ -6,11 +6,12 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .budget import UNLIMITED, Budget
 from .dates import YearMention, find_years
 from .lexicon import ARTICLES, Lexicon
 from .scopes import clause_ids, scope_flags
 from .sentences import paragraph_spans, sentence_spans
-from .tokens import Token, by_fields, make_token, stem, tokenize
+from .tokens import CACHED_LENGTH, Token, by_fields, make_token, stem, tokenize
 
 PRONOUNS: Final = frozenset("he him his she her they them their".split())
 FIRST_PERSON: Final = frozenset("i we my our me us".split())
@@ -106,6 +107,8 @@ class Document:
     # letter (a digit's never does), ascending
     numbers: list[int] = field(default_factory=list)
     cache: dict = field(default_factory=dict)
+    # the CPU budget of this essay's grading: long loops over it tick it
+    budget: Budget = field(default=UNLIMITED, compare=False, repr=False)
 
     def positions(self, norm: str, stem_: str, prefix: bool = False,
                   entity: str | None = None) -> list[int]:
@@ -145,22 +148,38 @@ class Document:
         return sum(map(len, self.by_norm.values()))
 
     def clause_tokens(self, clause_id: int) -> range:
-        i = next((k for k, c in enumerate(self.clause) if c == clause_id), 0)
-        j = i
-        while j < len(self.clause) and self.clause[j] == clause_id:
-            j += 1
+        i, j = self.clause_bounds(clause_id)
         return range(i, j)
 
+    def clause_bounds(self, clause_id: int) -> tuple[int, int]:
+        """The first token of a clause and the token after its last (a clause is a run of
+        tokens with one id; ids never decrease along the text); (0, 0) for no such clause."""
+        bounds: dict[int, tuple[int, int]] | None = self.cache.get("clause-bounds")
+        if bounds is None:
+            bounds = {}
+            ids = self.clause
+            start = 0
+            for i in range(1, len(ids) + 1):
+                if i == len(ids) or ids[i] != ids[i - 1]:
+                    bounds[ids[start]] = (start, i)
+                    start = i
+            self.cache["clause-bounds"] = bounds
+        return bounds.get(clause_id, (0, 0))
 
-def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
-    """Analyse `text` once; spans index into `text` exactly as given."""
+
+def build_document(text: str, lexicon: Lexicon | None = None,
+                   budget: Budget = UNLIMITED) -> Document:
+    """Analyse `text` once; spans index into `text` exactly as given. Past `budget`,
+    GradingBudgetExceeded is raised."""
     paragraphs: list[Span] = []
     sentences: list[Sentence] = []
     tokens: list[Token] = []
     bounds: list[tuple[int, int]] = []
     for p_index, (ps, pe) in enumerate(paragraph_spans(text)):
         paragraphs.append(Span(ps, pe))
-        for ss, se in sentence_spans(text, ps, pe):
+        budget.tick()
+        for ss, se in sentence_spans(text, ps, pe, budget):
+            budget.tick()
             first = len(tokens)
             found = tokenize(text[ss:se], ss, first)
             if lexicon is not None:
@@ -194,14 +213,17 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     merged: set[str] = set()  # keys given positions of more than one word: sorted at the end
     merged_forms: set[str] = set()
     fixes = lexicon.corrections() if lexicon is not None else {}
+    budget.check()
     for norm, at in by_norm.items():
+        budget.tick()
         st = stems[at[0]]
         if lexicon is not None and norm.isalpha():
             fix = fixes.get(norm)
             if fix is None:
                 c = lexicon.correct(norm)
                 fix = (c, stem(c)) if c is not None else ()
-                fixes[norm] = fix
+                if len(norm) <= CACHED_LENGTH:
+                    fixes[norm] = fix
             if fix:
                 form, st = fix
                 for i in at:
@@ -215,6 +237,7 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
     for key in merged_forms:
         by_form[key].sort()
 
+    budget.check()
     clauses = clause_ids(tokens, bounds)
     negated, reported, modal = scope_flags(tokens, clauses, bounds)
     numbers = sorted(i for norm, at in by_norm.items() if not norm[:1].isalpha() for i in at)
@@ -225,7 +248,8 @@ def build_document(text: str, lexicon: Lexicon | None = None) -> Document:
         years.extend(find_years(tokens[s.first:s.last]))
     doc = Document(text, paragraphs, sentences, tokens, forms, stems, corrected, clauses,
                    negated, reported, modal, sentence_of, years, [], by_stem=by_stem,
-                   by_form=by_form, by_norm=by_norm, numbers=numbers)
+                   by_form=by_form, by_norm=by_norm, numbers=numbers, budget=budget)
+    budget.check()
     if lexicon is not None:
         _find_mentions(doc, lexicon)
     return doc
@@ -268,7 +292,9 @@ def _find_mentions(doc: Document, lexicon: Lexicon) -> None:
     # a word is indexed under its form (and its uncorrected form): keep those whose form it is
     by_form = doc.by_form
     starts = sorted(i for f in firsts.intersection(by_form) for i in by_form[f] if forms[i] == f)
+    budget = doc.budget
     for i in starts:
+        budget.tick()
         if i < resume:
             continue
         s_last = sentences[sentence_of[i]].last

@@ -59,16 +59,48 @@ def _variants(word: str) -> list[str]:
 COMMON_ABOVE: Final = 60
 
 
-@lru_cache(maxsize=100_000)
+def common_reach() -> int:
+    """No word longer than this is common (`is_common` is False for it): a variant replaces
+    one kind of ending or one inner spelling ("ae" -> "e" everywhere at most halves a word), so
+    a common word's variant source is at most twice the longest common word, and 2 more."""
+    state = _load()
+    reach: int | None = state.get("common-reach")
+    if reach is None:
+        longest = max((len(w) for w, n in state["freq"].items() if n > COMMON_ABOVE), default=0)
+        reach = state["common-reach"] = 2 * longest + 2
+    return reach
+
+
+# (words longer than this are looked up afresh, never cached: see tokens.CACHED_LENGTH)
+CACHED_LENGTH: Final = 64
+
+
 def is_common(word: str) -> bool:
     """True for an ordinary English word (not just listed: 'trotski' is listed, rarely)."""
+    return _is_common(word) if len(word) <= CACHED_LENGTH else _is_common_now(word)
+
+
+@lru_cache(maxsize=100_000)
+def _is_common(word: str) -> bool:
+    return _is_common_now(word)
+
+
+def _is_common_now(word: str) -> bool:
     freq = _load()["freq"]
     return any(freq.get(w, 0) > COMMON_ABOVE for w in (word, *_variants(word)))
 
 
-@lru_cache(maxsize=100_000)
 def is_known(word: str) -> bool:
     """True when `word` (lower case) is an English word, British spellings included."""
+    return _is_known(word) if len(word) <= CACHED_LENGTH else _is_known_now(word)
+
+
+@lru_cache(maxsize=100_000)
+def _is_known(word: str) -> bool:
+    return _is_known_now(word)
+
+
+def _is_known_now(word: str) -> bool:
     freq = _load()["freq"]
     if word in freq:
         return True
@@ -79,9 +111,19 @@ def frequency(word: str) -> int:
     return _load()["freq"].get(word, 0)
 
 
-@lru_cache(maxsize=50_000)
 def suggestions(word: str, limit: int = 3) -> tuple[str, ...]:
     """Likely intended words for a misspelt lower-case word (edit distance ≤ 2, by frequency)."""
+    if len(word) <= CACHED_LENGTH:
+        return _suggestions(word, limit)
+    return _suggestions_now(word, limit)
+
+
+@lru_cache(maxsize=50_000)
+def _suggestions(word: str, limit: int) -> tuple[str, ...]:
+    return _suggestions_now(word, limit)
+
+
+def _suggestions_now(word: str, limit: int) -> tuple[str, ...]:
     state = _load()
     freq, buckets = state["freq"], state["buckets"]
     if not word or not word.isalpha():

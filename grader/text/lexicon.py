@@ -9,7 +9,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import english
-from .tokens import by_fields, normalise, stem, tokenize
+from .tokens import CACHED_LENGTH, by_fields, normalise, stem, tokenize
 
 ARTICLES: Final = frozenset(("the", "a", "an"))
 
@@ -74,10 +74,12 @@ class Lexicon:
     _glued: dict[str, int | None] = field(default_factory=dict)
     _proper: dict[str, str] | None = field(default=None, repr=False, compare=False)
     _firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _reach: int | None = field(default=None, repr=False, compare=False)
+    _longest: int | None = field(default=None, repr=False, compare=False)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
-        self._proper = self._firsts = None
+        self._proper = self._firsts = self._reach = None
         for alias in entity.aliases:
             if not alias:
                 continue
@@ -88,6 +90,7 @@ class Lexicon:
 
     def add_words(self, words) -> None:
         """Cue words: misspellings of them are corrected too."""
+        self._reach = None
         for w in words:
             if w.isalpha() and len(w) > 3:
                 self.vocabulary.add(w)
@@ -96,6 +99,7 @@ class Lexicon:
         for lst in self._by_first.values():
             lst.sort(key=lambda a: -len(a[0]))
         self._vocab_list = sorted(self.vocabulary)
+        self._longest = None
         for w in self._vocab_list:
             self._stem_word.setdefault(stem(w), w)
         self._stem_list = sorted(self._stem_word)
@@ -106,7 +110,18 @@ class Lexicon:
     def _closest(self, word: str, choices: list[str]) -> str | None:
         if not word or max_edits(len(word)) == 0:
             return None
+        # an edit changes the length by one at most: a word longer than every choice by more
+        # than the edits tolerated matches none (and a hostile long word costs nothing here)
+        if len(word) > self._longest_choice() + max_edits(len(word)):
+            return None
         return _closest_in(word, choices)
+
+    def _longest_choice(self) -> int:
+        """The longest vocabulary word, stem or sound key."""
+        if self._longest is None:
+            self._longest = max(map(len, [*self._vocab_list, *self._stem_list,
+                                          *self._key_list]), default=0)
+        return self._longest
 
     def corrections(self) -> dict[str, tuple]:
         """norm -> (form, stem) for a corrected word, () for a word left as it is; shared by
@@ -160,7 +175,7 @@ class Lexicon:
                     found = self._closest(sound_key(norm), self._key_list)
                     if found is not None:
                         result = self._key_word[found]
-        if len(self._cache) < 100_000:
+        if len(self._cache) < 100_000 and len(norm) <= CACHED_LENGTH:
             self._cache[norm] = result
         return result
 
@@ -169,12 +184,19 @@ class Lexicon:
         word or a cue word, 3 letters at least) and a common English word or another rubric
         word, a space having been lost: "nucleustravels" at 7, "ribosomedrops" at 8; None
         for an English word, a rubric word or a misspelling of one."""
+        # Both halves of a cut are rubric words or common English words, so neither is longer
+        # than `reach`: a longer word never splits, and only cuts leaving both halves within
+        # reach are tried (a constant number, however long the word: it stays linear).
+        n = len(norm)
+        reach = self.cut_reach()
+        if n > 2 * reach:
+            return None
         if norm in self._glued:
             return self._glued[norm]
         cut = None
-        if (len(norm) >= 7 and norm.isalpha() and norm not in self.vocabulary
+        if (n >= 7 and norm.isalpha() and norm not in self.vocabulary
                 and not english.is_known(norm) and self.correct(norm) is None):
-            for k in range(2, len(norm) - 1):
+            for k in range(max(2, n - reach), min(n - 1, reach + 1)):
                 a, b = norm[:k], norm[k:]
                 ra, rb = self._rubric_word(a), self._rubric_word(b)
                 if (ra and (rb or english.is_common(b))) or (rb and english.is_common(a)):
@@ -183,6 +205,14 @@ class Lexicon:
         if len(self._glued) < 100_000:
             self._glued[norm] = cut
         return cut
+
+    def cut_reach(self) -> int:
+        """The longest half a glued word can split into: the longest rubric word or the
+        longest word that can be a common English word."""
+        if self._reach is None:
+            longest = max(map(len, self.vocabulary | self.protected), default=0)
+            self._reach = max(longest, english.common_reach())
+        return self._reach
 
     def _rubric_word(self, w: str) -> bool:
         return len(w) >= 3 and (w in self.protected or w in self.vocabulary)

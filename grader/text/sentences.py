@@ -7,6 +7,8 @@ from typing import Final
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
+from .budget import UNLIMITED, Budget
+
 ABBREVIATIONS: Final = frozenset(
     """
     mr mrs ms dr prof st sr jr gen col capt lt sgt maj cpl rev hon gov pres
@@ -106,19 +108,60 @@ def _clear_break(chunk: str, m: re.Match) -> bool:
 _GLUED_BREAK: Final = re.compile(r"[.!?](?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 
 
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def sentence_spans(text: str, start: int, end: int,
+                   budget: Budget = UNLIMITED) -> list[tuple[int, int]]:
     """Sentence spans inside `text[start:end]`, as offsets into `text`; a full stop glued to
-    the next sentence ("nucleus.The") is a break too."""
+    the next sentence ("nucleus.The") is a break too. A long run checks `budget` as it goes."""
     out: list[tuple[int, int]] = []
     pos = start
     for m in _GLUED_BREAK.finditer(text, max(start - 1, 0), end):
-        out.extend(_sentence_spans(text, pos, m.end()))
+        budget.tick()
+        out.extend(_sentence_spans(text, pos, m.end(), budget))
         pos = m.end()
-    out.extend(_sentence_spans(text, pos, end))
+    out.extend(_sentence_spans(text, pos, end, budget))
     return out
 
 
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+# Punkt reads at most this many characters at once: its scan of a paragraph runs under NLTK's
+# 5 s wall-clock regex limit, which a paragraph of a few megabytes exceeds (TimeoutError).
+# A longer run of text (no ordinary essay has a paragraph this long) is cut into pieces at
+# the last clear break within reach (else the last doubtful one, else the last space).
+PUNKT_REACH: Final = 20_000
+_SPACE: Final = re.compile(r"\s")
+
+
+def _sentence_spans(text: str, start: int, end: int, budget: Budget) -> list[tuple[int, int]]:
+    """Sentence spans inside `text[start:end]`, as offsets into `text` (a run longer than
+    PUNKT_REACH read piece by piece)."""
+    if end - start <= PUNKT_REACH:
+        return _sentence_spans_of(text, start, end)
+    out: list[tuple[int, int]] = []
+    pos = start
+    while end - pos > PUNKT_REACH:
+        reach = pos + PUNKT_REACH
+        cut = doubtful = -1
+        for m in _CANDIDATE.finditer(text, pos, reach):
+            if _clear_break(text, m):
+                cut = m.end()
+            else:
+                doubtful = m.end()
+        if cut <= pos:
+            cut = doubtful
+        if cut <= pos:
+            cut = max(text.rfind(" ", pos, reach), text.rfind("\n", pos, reach))
+        if cut <= pos:
+            space = _SPACE.search(text, reach, end)  # one very long word: cut after it
+            cut = space.start() if space is not None else end
+        budget.check()
+        out.extend(_sentence_spans_of(text, pos, cut))
+        pos = cut
+        while pos < end and text[pos].isspace():  # Punkt keeps a piece's leading space
+            pos += 1
+    out.extend(_sentence_spans_of(text, pos, end))
+    return out
+
+
+def _sentence_spans_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside `text[start:end]`, as offsets into `text`.
 
     Punkt (with the abbreviation list) decides every paragraph that has a doubtful full

@@ -61,15 +61,32 @@ class Token:
         return by_fields(self)
 
 
-@lru_cache(maxsize=200_000)
+# The caches of the grading core keep no string longer than this: essays repeat their
+# words, but a hostile essay's megabyte "word" must not stay in memory once it is graded.
+CACHED_LENGTH: Final = 64
+
+
 def stem(word: str) -> str:
     """Snowball stem of a lower-case word (cached: essays repeat their words)."""
+    return _stem(word) if len(word) <= CACHED_LENGTH else _STEMMER.stem(word)
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
     return _STEMMER.stem(word)
 
 
-@lru_cache(maxsize=200_000)
 def normalise(word: str) -> tuple[str, bool]:
     """Lower-case, fold apostrophes and accents, strip a possessive; return (norm, possessive)."""
+    return _normalise(word) if len(word) <= CACHED_LENGTH else _normalise_now(word)
+
+
+@lru_cache(maxsize=200_000)
+def _normalise(word: str) -> tuple[str, bool]:
+    return _normalise_now(word)
+
+
+def _normalise_now(word: str) -> tuple[str, bool]:
     low = word.translate(_APOSTROPHES).lower()
     if not low.isascii():
         low = "".join(
@@ -101,7 +118,7 @@ def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
             got = (raw.lower(), norm, st, True, poss, raw[0].isupper())
         else:
             got = (raw.lower(), raw.translate(_APOSTROPHES), raw, False, False, False)
-        if len(_FORMS) < 200_000:
+        if len(_FORMS) < 200_000 and len(raw) <= CACHED_LENGTH:
             _FORMS[raw] = got
     return got
 
@@ -123,8 +140,17 @@ def _number_cuts(raw: str) -> tuple[int, ...] | None:
 _CASE_RUN: Final = re.compile(r"[A-Z]+|[a-z]+")
 
 
-@lru_cache(maxsize=20_000)
 def _case_cuts(raw: str) -> tuple[int, ...]:
+    """_case_cuts_now, cached for the words essays repeat."""
+    return _case_cuts_cached(raw) if len(raw) <= CACHED_LENGTH else _case_cuts_now(raw)
+
+
+@lru_cache(maxsize=20_000)
+def _case_cuts_cached(raw: str) -> tuple[int, ...]:
+    return _case_cuts_now(raw)
+
+
+def _case_cuts_now(raw: str) -> tuple[int, ...]:
     """Where a word glued to an acronym splits, the change of case marking the lost space:
     "nucleustRNA" (nucleus + tRNA), "itmRNA", "ribosomalRNA", "mRNAtRNA", "tRNAThen",
     "tRNAand". A word split off after an acronym must be a common English word, so "ATPase",
@@ -201,7 +227,7 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
             continue
         pieces.append((s, e, raw, *(_FORMS.get(raw) or _forms(raw))))
     got = tuple(pieces)
-    if len(_CHUNKS) < MAX_CHUNKS:
+    if len(_CHUNKS) < MAX_CHUNKS and len(chunk) <= CACHED_LENGTH:
         _CHUNKS[chunk] = got
     return got
 
