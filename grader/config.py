@@ -21,6 +21,12 @@ DEFAULTS: dict[str, Any] = {
     "INGEST_MAX_SECONDS": 10.0,  # wall time to read one upload
     "INGEST_MAX_TEXT_CHARS": 2_000_000,  # characters of text from one upload
     "GRADE_CPU_BUDGET": 10.0,  # CPU seconds per essay; past it a clear 422 / item error
+    # heavy work takes turns in each process (grader.admission): essays of HEAVY_CHARS
+    # characters or more, reading documents, batch grading; light requests never wait
+    "HEAVY_SLOTS": 1,  # heavy jobs at a time per process
+    "HEAVY_CHARS": 30_000,  # an essay this long is heavy (a 700-word essay is ~4,000)
+    "HEAVY_WAIT": 30.0,  # seconds a request waits for a turn, then 503 + Retry-After
+    "HEAVY_QUEUE": 1,  # heavy requests that may wait for a turn at once; more get 503
     "RATE_LIMIT": 1200,  # requests per minute per API key and process; 0 disables
     "AUTO_MIGRATE": True,  # run database migrations in create_app
     "WARM_UP": True,  # load the word list and bundled rubrics in create_app

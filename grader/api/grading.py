@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 
+from ..admission import turns
 from ..pipeline import grade
 from ..report.model import Report
 from ..store import get_store
@@ -39,7 +40,9 @@ def grade_essay() -> Response:
     body = read_body(_JSON, _FORM)  # uploads are read before a database session opens
     with get_store().read() as session:
         essay = with_rubric(session, caller.owner_id, body)
-    return jsonify(report_body(grade(essay.text, essay.rubric, essay=essay.essay)))
+    with turns(current_app).request_turn(len(essay.text)):  # long essays take turns
+        report = grade(essay.text, essay.rubric, essay=essay.essay)
+    return jsonify(report_body(report))
 
 
 def report_body(report: Report) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app, request
 from marshmallow import Schema, ValidationError
 
+from ..admission import document_cost, turns
 from ..ingest import (
     Budget,
     BudgetExceeded,
@@ -79,7 +80,9 @@ def _from_upload(form_schema: Schema) -> tuple[dict[str, Any], str, str | None]:
             raise invalid([{"field": "metadata", "message": "Must be a JSON object."}])
     name = upload.filename or "upload"
     try:
-        text = extract_text(upload.read(), name, upload_budget())
+        data = upload.read()
+        with turns(current_app).request_turn(document_cost(name, len(data))):
+            text = extract_text(data, name, upload_budget())
     except UnsupportedFormat as exc:
         raise ApiProblem(415, exc.message) from None
     except BudgetExceeded as exc:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from ..admission import Busy
 from ..text.budget import GradingBudgetExceeded
 
 PROBLEM_JSON = "application/problem+json"
@@ -120,6 +121,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
         return _from_http_exception(error)
+
+    @app.errorhandler(Busy)
+    def _busy(error: Busy) -> Response:
+        return problem_response(503, str(error), title="Busy with long essays",
+                                headers={"Retry-After": str(error.retry_after)})
 
     @app.errorhandler(GradingBudgetExceeded)
     def _over_budget(error: GradingBudgetExceeded) -> Response:

@@ -9,6 +9,7 @@ from flask import Response, current_app, request, stream_with_context, url_for
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
+from ..admission import turns
 from ..pipeline import grade
 from ..store import get_store
 from ..store import submissions as repo
@@ -101,7 +102,8 @@ def create_submission():
     sent = read_body(_JSON, _FORM)  # decoded and extracted outside any session
     with store.read() as session:
         essay = with_rubric(session, caller.owner_id, sent)
-    report = grade(essay.text, essay.rubric, essay=essay.essay).to_dict()
+    with turns(current_app).request_turn(len(essay.text)):  # long essays take turns
+        report = grade(essay.text, essay.rubric, essay=essay.essay).to_dict()
     fields = {**essay.fields, "essay_name": essay.essay}
     try:
         with store.write() as session:

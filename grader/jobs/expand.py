@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import Flask
 
+from ..admission import turns
 from ..batch.items import Item, prepare_text
 from ..batch.sources import ArchiveLimits, TableOptions, iter_table, iter_zip
 from ..ingest import SUPPORTED_SUFFIXES, Budget, IngestLimits
@@ -92,6 +93,12 @@ def new_items(uploads: list[tuple[str, str, bytes]], options: dict[str, Any],
                 yield repo.NewItem(name, error="no essays found in this file")
 
 
+def _read_step(app: Flask, items: Iterator[repo.NewItem]) -> list[repo.NewItem]:
+    """The next STEP items, read in a turn for heavy work (grader.admission)."""
+    with turns(app).turn(wait=None):
+        return list(islice(items, STEP))
+
+
 def read_uploads(app: Flask, batch_seq: int, me: str) -> bool:
     """Claim and read the batch's uploads into items; False if someone else holds them."""
     from .work import finish_batch, setting
@@ -123,7 +130,7 @@ def read_uploads(app: Flask, batch_seq: int, me: str) -> bool:
                       limits=upload_limits(app.config))
     lease = float(setting(app, "BATCH_LEASE_SECONDS"))
     position = stored
-    while step := list(islice(items, STEP)):
+    while step := _read_step(app, items):
         with store.write() as session:
             if not claims.holds_uploads(session, batch_seq, me, lease):
                 log.warning("batch %s: lost the claim on its uploads", batch_seq)

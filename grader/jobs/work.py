@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask
 
+from ..admission import turns
 from ..batch.pool import Outcome
 from ..batch.summary import Summary
 from ..pipeline import GradingBudgetExceeded, grade
@@ -161,7 +162,8 @@ def grade_claimed(app: Flask, batch_seq: int, seqs: list[int], me: str | None = 
             result.error = f"unknown rubric {batch.rubric_id!r}"
         else:
             try:
-                result.report = grade(item.text or "", rubric, essay=item.name).to_dict()
+                with turns(app).turn(wait=None):  # requests' heavy work takes turns with it
+                    result.report = grade(item.text or "", rubric, essay=item.name).to_dict()
             except GradingBudgetExceeded as exc:  # the essay fails alone, saying why
                 result.error = str(exc)[:1000]
             except Exception as exc:  # noqa: BLE001 - one bad essay must not stop the batch

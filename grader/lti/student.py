@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from ..admission import document_cost, turns
 from ..ingest import Budget, IngestError, IngestLimits, extract_text
 from ..pipeline import grade
 from ..store import get_store
@@ -61,7 +62,9 @@ def _essay_text() -> str:
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         budget = Budget(IngestLimits.from_config(current_app.config))
-        return extract_text(upload.read(), upload.filename, budget)
+        data = upload.read()
+        with turns(current_app).request_turn(document_cost(upload.filename, len(data))):
+            return extract_text(data, upload.filename, budget)
     return request.form.get("text", "")
 
 
@@ -92,7 +95,8 @@ def submit_essay(launch_id: str):
         send_now = settings is not None and (settings.auto_release or settings.released)
     if rubric is None:
         abort(404, description="This assignment's rubric is no longer available.")
-    report = grade(text, rubric, essay=_student_name(claims)).to_dict()
+    with turns(current_app).request_turn(len(text)):  # long essays take turns
+        report = grade(text, rubric, essay=_student_name(claims)).to_dict()
     # student_ref is the name the teacher reads; external_id the LMS user id (AGS userId)
     fields = {"assignment_ref": assignment_id, "student_ref": _student_name(claims)[:200],
               "essay_name": _student_name(claims), "external_id": claims["sub"][:200],
