@@ -70,7 +70,7 @@ def test_hostile_rubric_yaml_is_refused_by_the_api(client, auth_a, label, source
     if message:
         assert message in r.json["detail"], r.json["detail"]
     assert "root:" not in r.get_data(as_text=True)  # no /etc/passwd content echoed
-    assert t.seconds < 5
+    assert t.seconds < 20  # a generous bound: what it guards against took minutes
     import os
 
     assert not os.path.exists(MARKER)
@@ -107,7 +107,7 @@ def test_regex_lookalike_cue_is_refused_or_harmless(client, auth_a, cue):
     with Timer() as t:
         g = client.post("/api/v1/grade", headers=auth_a,
                         json={"rubric": r.json["id"], "text": essay})
-    assert g.status_code == 200 and t.seconds < 5
+    assert g.status_code == 200 and t.seconds < 20  # catastrophic backtracking: minutes
 
 
 def _huge(rubric_id: str, cues_per_factor: int) -> bytes:
