@@ -155,12 +155,32 @@ def _sentence_spans(text: str, start: int, end: int, budget: Budget) -> list[tup
             space = _SPACE.search(text, reach, end)  # one very long word: cut after it
             cut = space.start() if space is not None else end
         budget.check()
-        out.extend(_sentence_spans_of(text, pos, cut))
+        out.extend(_piece_spans(text, pos, cut, end))
         pos = cut
         while pos < end and text[pos].isspace():  # Punkt keeps a piece's leading space
             pos += 1
     out.extend(_sentence_spans_of(text, pos, end))
     return out
+
+
+_NEXT_TOKEN: Final = re.compile(r"\s+(\S+)")
+_NEXT_REACH: Final = 200
+
+
+def _piece_spans(text: str, start: int, cut: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of the piece `text[start:cut]` of a long paragraph. Punkt reads it with
+    the next word too: at a run of marks ("Why?!") it decides from what follows the run,
+    and a piece ending inside one ("Why?" + "!") would be split there. When Punkt ends a
+    sentence at the cut (the next word alone after it), the next word's span is dropped;
+    otherwise (or when the next word is a long one) the piece is read alone."""
+    limit = min(end, cut + _NEXT_REACH)
+    following = _NEXT_TOKEN.match(text, cut, limit)
+    if following is not None and (following.end() < limit or limit == end):
+        spans = _sentence_spans_of(text, start, following.end())
+        if (spans and spans[-1] == (following.start(1), following.end())
+                and (len(spans) == 1 or spans[-2][1] <= cut)):
+            return spans[:-1]
+    return _sentence_spans_of(text, start, cut)
 
 
 # The last clear break of a piece is looked for in its last _TAIL characters first.
