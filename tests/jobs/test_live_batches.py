@@ -21,6 +21,7 @@ from grader.store import get_store
 from grader.store.keys import create_key
 
 from ..api.live import REPO, LiveServer
+from ..hardening.test_crash import throwaway_pg  # noqa: F401 - the same throwaway server fixture
 
 pytestmark = pytest.mark.slow
 
@@ -171,38 +172,8 @@ def test_an_essay_that_kills_its_worker_twice_fails_alone(tmp_path):
     assert names == Counter({f"ok-{i}": 1 for i in range(6)})
 
 
-@pytest.fixture
-def throwaway_pg():
-    from ..hardening.test_crash import _pg_problem
-
-    problem = _pg_problem()
-    if problem:
-        pytest.skip(problem)
-    import shutil
-    import tempfile
-    from pathlib import Path
-
-    from ..hardening.test_crash import ThrowawayPostgres
-
-    root = Path(tempfile.mkdtemp(prefix="grader-pg-"))
-    try:
-        try:
-            pg = ThrowawayPostgres(root)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-            pytest.skip(f"cannot start a throwaway PostgreSQL: {exc}")
-        try:
-            yield pg
-        finally:
-            try:
-                pg.stop()
-            except subprocess.CalledProcessError:
-                pass
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-
-
 @pytest.mark.parametrize("auto_migrate", ["true", "false"])
-def test_database_down_at_start_gives_503_then_the_batch_is_taken_up(throwaway_pg,
+def test_database_down_at_start_gives_503_then_the_batch_is_taken_up(throwaway_pg,  # noqa: F811
                                                                      auto_migrate):
     (key,), left = _prepare(throwaway_pg.url, unfinished=3)
     throwaway_pg.stop()
