@@ -125,8 +125,10 @@ def test_one_owners_small_batch_is_not_stuck_behind_anothers_long_one(tmp_path):
         _wait_done(server, key_a, a["id"], seconds=180)
     finally:
         server.stop()
-    # B's one essay was marked while most of A's were still waiting
-    assert a_then["state"] == "running" and a_then["pending"] > 75, a_then
+    # B's one essay was marked while A's were still waiting: first come, first served would
+    # have marked all 150 of A's first. (How many of A's are left then depends on the
+    # machine's speed, so only "some" is asserted.)
+    assert a_then["state"] == "running" and a_then["pending"] > 0, a_then
 
 
 def _lease_holder(db, name: str) -> int | None:
