@@ -37,6 +37,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# a batch of up to this many essays is claimed, graded and written as one piece
+SMALLEST_CHUNK = 5
+
+
 def setting(app: Flask, name: str) -> Any:
     return app.config.get(name, DEFAULTS[name])
 
@@ -69,8 +73,11 @@ def _one_piece(app: Flask, me: str) -> bool:
     for batch_seq, has_uploads, total in found:
         if has_uploads and read_uploads(app, batch_seq, me):
             return True
-        # up to BATCH_CHUNK items, fewer for a small batch so that it is shared by workers
-        chunk = max(1, min(int(setting(app, "BATCH_CHUNK")), -(-total // 8)))
+        # up to BATCH_CHUNK items, fewer for a big batch's share so that workers share it,
+        # but never fewer than SMALLEST_CHUNK: a piece costs a few queries and two
+        # transactions besides the grading, too much to pay for each essay
+        chunk = max(1, min(int(setting(app, "BATCH_CHUNK")),
+                           max(SMALLEST_CHUNK, -(-total // 8))))
         with store.write() as session:
             seqs = claims.claim_items(session, batch_seq, me, limit=chunk,
                                       lease=float(setting(app, "BATCH_LEASE_SECONDS")),
