@@ -1,4 +1,5 @@
-"""Is a request's head (and its small body) all here yet? Judged on the bytes read so far.
+"""Is a request's head (and its small body) all here yet, and is it a health check? Judged on
+the bytes read so far.
 
 The gunicorn worker (grader/balanced_worker.py) reads each connection without blocking until
 this says "ready", then hands it to a request thread; a client trickling its request holds no
@@ -15,6 +16,13 @@ BODY_PREREAD = 1024 * 1024  # bytes: bodies up to this (Content-Length) are read
 
 _CONTENT_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d{1,15})[ \t]*\r?(?=\n)", re.I)
 _READ_BY_THREAD = re.compile(rb"\n(?:transfer-encoding|expect)[ \t]*:", re.I)
+
+# Requests served by the worker's own health-check threads, never queued behind other work:
+# a load balancer's or orchestrator's probe must learn that the process is up while every
+# request thread is busy grading. Exactly these paths (a query string allowed), GET or HEAD.
+HEALTH_PATHS = (b"/healthz", b"/readyz")
+_HEALTH_LINE = re.compile(rb"(?:GET|HEAD) (" + b"|".join(re.escape(p) for p in HEALTH_PATHS)
+                          + rb")(?:\?[^ \r\n]*)? HTTP/1\.[01]\r?\n")
 
 
 class Verdict(Enum):
@@ -55,3 +63,17 @@ def judge(buf: bytes | bytearray) -> Verdict:
     if length > BODY_PREREAD or len(buf) - end >= length:
         return Verdict.READY
     return Verdict.MORE_BODY
+
+
+def is_health_check(buf: bytes | bytearray) -> bool:
+    """Whether the request that starts `buf` is a GET or HEAD of a HEALTH_PATHS path with no
+    body (blank lines before the request line skipped, as the parser skips them)."""
+    start = len(buf) - len(buf.lstrip(b"\r\n"))
+    if not _HEALTH_LINE.match(buf, start):
+        return False
+    end = head_end(buf)
+    if end == -1:
+        return False
+    head = bytes(buf[start:end])
+    return not _READ_BY_THREAD.search(head) and not any(
+        int(n) for n in _CONTENT_LENGTH.findall(head))

@@ -26,3 +26,22 @@ def test_bodies_the_thread_reads_itself():
 def test_a_head_over_the_limit():
     assert judge(b"GET / HTTP/1.1\r\nX: " + b"a" * HEAD_LIMIT) is Verdict.TOO_LARGE
     assert judge(b"GET / HTTP/1.1\r\nX: " + b"a" * HEAD_LIMIT + b"\r\n\r\n") is Verdict.TOO_LARGE
+
+
+def test_health_checks_are_told_apart_from_other_requests():
+    from grader.request_head import is_health_check
+
+    for request in (b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"HEAD /healthz HTTP/1.0\r\n\r\n",
+                    b"GET /readyz?verbose=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"):
+        assert is_health_check(request), request
+    for request in (b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+                    b"GET /healthzz HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"GET /healthz/x HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"GET /api/v1/healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde",
+                    b"GET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                    b"GET /healthz HTTP/1.1\r\nHost: x\r\n",  # the head is not all here
+                    b"GET /api/v1/grade HTTP/1.1\r\nHost: x\r\n\r\n"):
+        assert not is_health_check(request), request
