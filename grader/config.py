@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "HEAVY_CHARS": 30_000,  # an essay this long is heavy (a 700-word essay is ~4,000)
     "HEAVY_WAIT": 30.0,  # seconds a request waits for a turn, then 503 + Retry-After
     "HEAVY_QUEUE": 1,  # heavy requests that may wait for a turn at once; more get 503
+    # CPU priority of Celery batch workers (os.nice increment): on a machine that also
+    # serves requests, requests go first and batches take the CPU left over; 0 leaves it
+    "BATCH_NICE": 10,
     "RATE_LIMIT": 1200,  # requests per minute per API key and process; 0 disables
     "AUTO_MIGRATE": True,  # run database migrations in create_app
     "WARM_UP": True,  # load the word list and bundled rubrics in create_app

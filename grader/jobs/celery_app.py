@@ -11,12 +11,18 @@ takes its claims back at once (anyone else after BATCH_LEASE_SECONDS), and every
 written with a conditional update, so a killed worker loses nothing and nothing is stored
 twice. With Redis, a task taken by a worker that was SIGKILLed goes back to
 the queue once CELERY_VISIBILITY_TIMEOUT has passed, at the next sweep of any live worker
-(every CELERY_RESTORE_INTERVAL seconds). Run workers with `celery -A grader.jobs worker`.
+(every CELERY_RESTORE_INTERVAL seconds). Run workers with `celery -A grader.jobs worker`;
+they lower their own CPU priority by BATCH_NICE, so on a machine that also serves requests
+batch grading takes the CPU the requests leave.
 """
 
 from __future__ import annotations
 
+import os
+from functools import partial
+
 from celery import Celery, Task, shared_task
+from celery.signals import worker_init
 from flask import Flask
 
 from .dispatch import broker_url
@@ -51,7 +57,19 @@ def make_celery(app: Flask) -> Celery:
     celery.conf.update(settings)
     celery.set_default()
     app.extensions["celery"] = celery
+    nice = int(app.config.get("BATCH_NICE", 0) or 0)
+    if nice:
+        worker_init.connect(partial(lower_priority, nice), weak=False)
     return celery
+
+
+def lower_priority(increment: int, **_: object) -> None:
+    """Celery's worker_init (the worker's main process, before its pool is forked, so every
+    pool process inherits it): lower this process's CPU priority by `increment`."""
+    try:
+        os.nice(increment)
+    except (AttributeError, OSError):  # not on this platform, or not allowed: leave it
+        pass
 
 
 class CeleryExecutor:

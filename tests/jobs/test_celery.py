@@ -106,3 +106,35 @@ def test_killed_worker_loses_nothing_and_stores_nothing_twice(env, monkeypatch):
         per_position = Counter(session.execute(text(
             "SELECT essay_name FROM submissions")).scalars())
     assert len(per_position) == N_ESSAYS and set(per_position.values()) == {1}
+
+
+def _pool_of(worker: subprocess.Popen, seconds: float = 60) -> list[int]:
+    """The worker's main process and its pool processes, once the pool is up."""
+    from pathlib import Path
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and worker.poll() is None:
+        path = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+        children = [int(c) for c in path.read_text().split()] if path.exists() else []
+        if children:
+            return [worker.pid, *children]
+        time.sleep(0.2)
+    raise AssertionError("the Celery worker started no pool process")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("setting, lowered_by", [(None, 10), ("3", 3), ("0", 0)])
+def test_batch_workers_give_requests_the_cpu_first(env, setting, lowered_by):
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    if own + lowered_by > 19:
+        pytest.skip("this process already runs at the lowest priority")
+    if setting is not None:
+        env = {**env, "GRADER_BATCH_NICE": setting}
+    worker = _worker(env, f"nice-{uuid.uuid4().hex[:6]}")
+    try:
+        pids = _pool_of(worker)
+        assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pids] == (
+            [own + lowered_by] * len(pids))
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(30)
