@@ -2,7 +2,7 @@
 hostile essays, and a gunicorn worker and a Celery worker SIGKILLed halfway.
 
     python benchmarks/soak.py [--minutes 10] [--rate 150] [--clients 8] [--celery 2]
-                              [--sqlite] [--hostile-every 20] [--no-kill]
+                              [--sqlite] [--hostile-every 20] [--no-kill] [--logs DIR]
 
 What runs, all at once, for --minutes:
 - POST /api/v1/grade due at --rate a second over 48 keep-alive connections (fixed rate: a
@@ -83,16 +83,21 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
-def start_celery(env: dict[str, str], count: int, first: int = 0) -> list[subprocess.Popen]:
+def start_celery(env: dict[str, str], count: int, first: int = 0,
+                 logs: Path | None = None) -> list[subprocess.Popen]:
     """`count` Celery workers (prefork, one pool process each), each in its own session so
-    its whole process group can be killed."""
-    return [subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "grader.jobs", "worker", "--pool", "prefork",
-         "--concurrency", "1", "--hostname", f"soak{i}-{uuid.uuid4().hex[:4]}@%h",
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True) for i in range(first, first + count)]
+    its whole process group can be killed; with `logs`, each logs its tasks to a file there."""
+    workers = []
+    for i in range(first, first + count):
+        out = open(logs / f"celery-{i}.log", "w") if logs else subprocess.DEVNULL  # noqa: SIM115
+        workers.append(subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "grader.jobs", "worker", "--pool",
+             "prefork", "--concurrency", "1", "--hostname",
+             f"soak{i}-{uuid.uuid4().hex[:4]}@%h", "--loglevel", "INFO" if logs else "WARNING",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT if logs else out,
+            start_new_session=True))
+    return workers
 
 
 def stop_server(server: Server) -> None:
@@ -407,7 +412,7 @@ def quantiles(values: list[float]) -> list[float]:
 
 
 def kill_midway(soak: Soak, server: Server, celery: list[subprocess.Popen],
-                log: list[str]) -> None:
+                log: list[str], logs: Path | None = None) -> None:
     """Halfway: SIGKILL a gunicorn worker and a Celery worker (restarted 5 s later)."""
     time.sleep(max(0.0, (soak.start + soak.stop) / 2 - time.perf_counter()))
     workers = children(server.proc.pid)
@@ -422,7 +427,7 @@ def kill_midway(soak: Soak, server: Server, celery: list[subprocess.Popen],
         log.append(f"{time.perf_counter() - soak.start:.0f}s: SIGKILL Celery worker "
                    f"{victim.pid} and its pool")
         time.sleep(5)
-        celery.extend(start_celery(server.env, 1, first=len(celery)))
+        celery.extend(start_celery(server.env, 1, first=len(celery), logs=logs))
         log.append(f"{time.perf_counter() - soak.start:.0f}s: a new Celery worker "
                    f"{celery[-1].pid}")
 
@@ -439,6 +444,8 @@ def main() -> None:
                         help="Celery workers on the local Redis (0: batches in-process)")
     parser.add_argument("--hostile-every", type=float, default=20, metavar="S")
     parser.add_argument("--no-kill", action="store_true", help="kill no worker midway")
+    parser.add_argument("--logs", type=Path, metavar="DIR",
+                        help="write each Celery worker's task log to DIR/celery-N.log")
     args = parser.parse_args()
     if args.celery:
         os.environ["CELERY_BROKER_URL"] = "redis://127.0.0.1:6379/9"
@@ -452,7 +459,9 @@ def main() -> None:
     url, db = ((f"sqlite:///{tmp.name}/soak.sqlite3", "sqlite") if schema is None
                else (schema[1], "postgresql"))
     server = Server(url, args.workers, args.threads, gunicorn_settings()["worker_class"])
-    celery = start_celery(server.env, args.celery)
+    if args.logs:
+        args.logs.mkdir(parents=True, exist_ok=True)
+    celery = start_celery(server.env, args.celery, logs=args.logs)
     memory, events = Memory(), []
     try:
         soak = Soak(server.port, server.key, args.minutes * 60, args.rate)
@@ -467,7 +476,7 @@ def main() -> None:
                     threading.Thread(target=soak.attacker, args=(hostile, args.hostile_every))]
         if not args.no_kill:
             threads.append(threading.Thread(target=kill_midway,
-                                            args=(soak, server, celery, events)))
+                                            args=(soak, server, celery, events, args.logs)))
         for t in threads:
             t.start()
         while time.perf_counter() < soak.stop:
