@@ -18,12 +18,15 @@ from nltk.tokenize.punkt import PunktLanguageVars, PunktSentenceTokenizer, Punkt
 
 def _engine(pattern: Any) -> Any:
     """The compiled pattern inside NLTK's timeout wrapper (nltk.redos), called directly: the
-    wrapper's own cost was most of a match on a short context. Our contexts are short; a long
-    paragraph reaches Punkt in pieces (sentences.PUNKT_REACH)."""
+    wrapper's own cost was most of a match on a short context. Our contexts are short, and a
+    long paragraph reaches Punkt in pieces (sentences.PUNKT_REACH); none of these patterns
+    backtracks more than the token it looks at."""
     return getattr(pattern, "_rx", pattern)
 
 
 _LANG: Final = PunktLanguageVars()
+# A candidate break: a mark, with the token after it (NLTK's own pattern)
+PERIOD_CONTEXT: Final = _engine(_LANG.period_context_re())
 _WORD_TOKENS: Final = _engine(_LANG._word_tokenizer_re())
 _REALIGN: Final = _engine(_LANG.re_boundary_realignment)
 _NUMERIC: Final = _engine(PunktToken._RE_NUMERIC)

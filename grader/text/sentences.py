@@ -8,7 +8,7 @@ from typing import Any, Final
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from .budget import UNLIMITED, Budget
-from .punkt import contains_sentbreak, realign
+from .punkt import PERIOD_CONTEXT, contains_sentbreak, realign
 
 ABBREVIATIONS: Final = frozenset(
     """
@@ -244,7 +244,6 @@ def _sentence_spans_of(text: str, start: int, end: int) -> list[tuple[int, int]]
 # made by grader.text.punkt, a port of the part of Punkt we use; and the word before is found
 # with str.rfind, not a loop over every character since the previous mark. Same spans as
 # span_tokenize (tests compare them on many texts).
-_PERIOD_CONTEXT: Final = _PUNKT._lang_vars.period_context_re()
 _WHITESPACE: Final = " \t\n\r\x0b\x0c"  # string.whitespace, as Punkt looks for it
 CACHED_CONTEXT: Final = 64  # longer contexts (rare) are decided afresh each time
 _DECISIONS_CAP: Final = 50_000
@@ -264,10 +263,12 @@ def _breaks_at(context: str) -> bool:
 
 
 def _last_space(text: str, start: int, end: int) -> int:
-    """The last of Punkt's whitespace characters in `text[start:end]`, -1 if none."""
+    """The last of Punkt's whitespace characters in `text[start:end]`, -1 if none. (Each
+    character is looked for only after the last one found: the other searches read the word
+    after it, not the whole run since `start`.)"""
     at = -1
     for c in _WHITESPACE:
-        k = text.rfind(c, start, end)
+        k = text.rfind(c, at + 1 if at >= start else start, end)
         if k > at:
             at = k
     return at
@@ -279,7 +280,7 @@ def _punkt_slices(text: str) -> list[tuple[int, int]]:
     last_break = 0
     prev_start = prev_stop = 0
     prev = None
-    for m in _PERIOD_CONTEXT.finditer(text):
+    for m in PERIOD_CONTEXT.finditer(text):
         at = m.start()
         space = _last_space(text, prev_stop, at)
         word_start = space + 1 if space > prev_stop else prev_start
