@@ -27,6 +27,7 @@ SOURCES = (
     "grader/text/document.py",
     "grader/text/english.py",
     "grader/text/lexicon.py",
+    "grader/text/punkt.py",
     "grader/text/scopes.py",
     "grader/text/sentences.py",
     "grader/text/tokens.py",

@@ -182,8 +182,10 @@ def _window(doc: Document, factor: Factor, rubric: Rubric, hits: list[Hit],
         while k < len(doc.sentences) and k <= s + WINDOW_AFTER:
             if doc.sentences[k].paragraph != para:
                 break
-            mine = factor_id in owner.get(k, set())
-            others = owner.get(k, set()) - {factor_id}
+            owners = owner.get(k)
+            mine = owners is not None and factor_id in owners
+            # another factor names this sentence (no sets made: this runs per sentence)
+            others = owners is not None and len(owners) > (1 if mine else 0)
             if mine or _carries_on(doc, factor, rubric, k):
                 sentences.add(k)
                 gap = 0

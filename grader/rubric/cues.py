@@ -379,13 +379,18 @@ def _cached(cue: Phrase | AllOf, doc: Document, first: int, last: int | None) ->
 
 
 def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) -> int | None:
+    # (Word.start and Word.matches written out: this runs once per candidate start)
+    forms, stems, tokens = doc.forms, doc.stems, doc.tokens
     j = i
-    for k, w in enumerate(alt):
-        if k > 0:
-            while j < limit and ((doc.forms[j] in ARTICLES and w.norm not in ARTICLES)
-                                 or doc.tokens[j].text in QUOTE_MARKS):
+    first = True
+    for w in alt:
+        norm = w.norm
+        if not first:
+            while j < limit and ((forms[j] in ARTICLES and norm not in ARTICLES)
+                                 or tokens[j].text in QUOTE_MARKS):
                 j += 1
-        if w.start:
+        first = False
+        if norm == START:
             if j not in _item_starts(doc):
                 return None
             continue
@@ -398,9 +403,15 @@ def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) ->
                 return None
             j = m.last
         else:
-            if not doc.tokens[j].is_word or not w.matches(doc, j):
+            t = tokens[j]
+            if not t.is_word:
                 return None
-            if len(w.norm) == 1 and j in _list_labels(doc):
+            if w.prefix:
+                if not (forms[j].startswith(norm) or t.norm.startswith(norm)):
+                    return None
+            elif stems[j] != w.stem:
+                return None
+            if len(norm) == 1 and j in _list_labels(doc):
                 return None
             j += 1
     return j

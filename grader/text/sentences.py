@@ -8,6 +8,7 @@ from typing import Any, Final
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from .budget import UNLIMITED, Budget
+from .punkt import PERIOD_CONTEXT, contains_sentbreak, realign
 
 ABBREVIATIONS: Final = frozenset(
     """
@@ -237,12 +238,12 @@ def _sentence_spans_of(text: str, start: int, end: int) -> list[tuple[int, int]]
 
 
 # Punkt, step by step as NLTK's span_tokenize runs it (_match_potential_end_contexts,
-# _slices_from_text, _realign_boundaries), with two costs cut: its decision at each candidate
-# mark is a function of a short context string (the word before, the mark, what follows), so
-# the decision is remembered per context; and the word before is found with str.rfind, not
-# a loop over every character since the previous mark. Same spans as span_tokenize (tests
-# compare them on many texts).
-_PERIOD_CONTEXT: Final = _PUNKT._lang_vars.period_context_re()
+# _slices_from_text, _realign_boundaries), with three costs cut: its decision at each
+# candidate mark is a function of a short context string (the word before, the mark, what
+# follows), so the decision is remembered per context; the decision and the realignment are
+# made by grader.text.punkt, a port of the part of Punkt we use; and the word before is found
+# with str.rfind, not a loop over every character since the previous mark. Same spans as
+# span_tokenize (tests compare them on many texts).
 _WHITESPACE: Final = " \t\n\r\x0b\x0c"  # string.whitespace, as Punkt looks for it
 CACHED_CONTEXT: Final = 64  # longer contexts (rare) are decided afresh each time
 _DECISIONS_CAP: Final = 50_000
@@ -253,7 +254,7 @@ def _breaks_at(context: str) -> bool:
     """Punkt's decision for a candidate's context (remembered when the context is short)."""
     got = _decisions.get(context)
     if got is None:
-        got = bool(_PUNKT.text_contains_sentbreak(context))
+        got = contains_sentbreak(context, ABBREVIATIONS)
         if len(context) <= CACHED_CONTEXT:
             if len(_decisions) >= _DECISIONS_CAP:
                 _decisions.clear()
@@ -262,22 +263,24 @@ def _breaks_at(context: str) -> bool:
 
 
 def _last_space(text: str, start: int, end: int) -> int:
-    """The last of Punkt's whitespace characters in `text[start:end]`, -1 if none."""
+    """The last of Punkt's whitespace characters in `text[start:end]`, -1 if none. (Each
+    character is looked for only after the last one found: the other searches read the word
+    after it, not the whole run since `start`.)"""
     at = -1
     for c in _WHITESPACE:
-        k = text.rfind(c, start, end)
+        k = text.rfind(c, at + 1 if at >= start else start, end)
         if k > at:
             at = k
     return at
 
 
-def _punkt_slices(text: str) -> list[slice]:
-    """What Punkt's `_slices_from_text(text)` yields."""
-    slices: list[slice] = []
+def _punkt_slices(text: str) -> list[tuple[int, int]]:
+    """What Punkt's `_slices_from_text(text)` yields, as (start, stop) pairs."""
+    slices: list[tuple[int, int]] = []
     last_break = 0
     prev_start = prev_stop = 0
     prev = None
-    for m in _PERIOD_CONTEXT.finditer(text):
+    for m in PERIOD_CONTEXT.finditer(text):
         at = m.start()
         space = _last_space(text, prev_stop, at)
         word_start = space + 1 if space > prev_stop else prev_start
@@ -290,22 +293,22 @@ def _punkt_slices(text: str) -> list[slice]:
     if prev is not None:
         context = text[prev_start:prev_stop] + prev.group() + prev.group("after_tok")
         last_break = _decide(slices, last_break, prev, context)
-    slices.append(slice(last_break, len(text.rstrip())))
+    slices.append((last_break, len(text.rstrip())))
     return slices
 
 
-def _decide(slices: list[slice], last_break: int, m: Any, context: str) -> int:
+def _decide(slices: list[tuple[int, int]], last_break: int, m: Any, context: str) -> int:
     """One candidate of `_slices_from_text`: a slice ends at `m` when Punkt breaks there;
     returns where the next sentence starts."""
     if _breaks_at(context):
-        slices.append(slice(last_break, m.end()))
+        slices.append((last_break, int(m.end())))
         return int(m.start("next_tok")) if m.group("next_tok") else int(m.end())
     return last_break
 
 
 def _punkt_spans(text: str) -> list[tuple[int, int]]:
     """What Punkt's `span_tokenize(text)` gives, faster on text with many candidate marks."""
-    return [(s.start, s.stop) for s in _PUNKT._realign_boundaries(text, _punkt_slices(text))]
+    return realign(text, _punkt_slices(text))
 
 
 def punkt_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
