@@ -9,6 +9,12 @@ workers that finish requests at the same pace take new connections at the same p
 clients spread by load, not by luck. A connection waits in the kernel's queue meanwhile, for
 whichever worker has room first; no connection waits longer than one request of each thread.
 
+A keep-alive connection is closed after KEEPALIVE_REQUESTS requests (its last answer says
+"Connection: close", as nginx's keepalive_requests does), so clients that piled onto one worker
+(all those of a killed worker reconnect while its replacement is starting) spread again within
+a minute or so: seen in a soak, without it the survivor kept most clients, its requests queued
+for 46 s while the new worker idled.
+
 A connection goes to a thread only once its request has arrived (grader/head_first_worker.py):
 slow or idle clients hold no thread. Requests on connections a worker already holds are served
 as before. A worker out of
@@ -22,6 +28,7 @@ internals ever differ from what this relies on, the worker behaves as plain gthr
 
 from __future__ import annotations
 
+import os
 import time
 
 from gunicorn.workers.gthread import ThreadWorker
@@ -29,7 +36,9 @@ from gunicorn.workers.gthread import ThreadWorker
 from .head_first_worker import HeadFirstThreadWorker
 
 GRACE = 0.05  # seconds: the longest a worker out of credit refuses new connections
-_HOOKS = ("set_accept_enabled", "accept", "finish_request", "wait_for_and_dispatch_events")
+KEEPALIVE_REQUESTS = 100  # requests on one connection before it is closed (GRADER_ setting)
+_HOOKS = ("set_accept_enabled", "accept", "finish_request", "wait_for_and_dispatch_events",
+          "handle_request")
 SUPPORTED = all(callable(getattr(ThreadWorker, name, None)) for name in _HOOKS) and all(
     name in ThreadWorker.__init__.__code__.co_names for name in ("nr_conns", "_accepting"))
 
@@ -42,6 +51,7 @@ class BalancedThreadWorker(HeadFirstThreadWorker):
         super().__init__(*args, **kwargs)
         self.credit = self.cfg.threads  # new connections it may accept now
         self.last_accept = 0.0
+        self.keepalive_requests = keepalive_requests()
 
     def may_accept(self) -> bool:
         return self.credit > 0 or time.monotonic() - self.last_accept >= GRACE
@@ -65,9 +75,23 @@ class BalancedThreadWorker(HeadFirstThreadWorker):
             timeout = min(timeout, GRACE)  # wake to take connections again after GRACE
         super().wait_for_and_dispatch_events(timeout)
 
+    def handle_request(self, req, conn):
+        """Serve the request; the connection's last if it has served keepalive_requests."""
+        served = getattr(conn, "served", 0) + 1
+        conn.served = served
+        if self.keepalive_requests and served >= self.keepalive_requests:
+            req.must_close = True  # the answer says "Connection: close", then it closes
+        return super().handle_request(req, conn)
+
     def dropped_before_request(self) -> None:
         self.credit = min(self.cfg.threads, self.credit + 1)  # it cost no request
 
     def finish_request(self, conn, fs) -> None:
         self.credit = min(self.cfg.threads, self.credit + 1)
         super().finish_request(conn, fs)
+
+
+def keepalive_requests() -> int:
+    """GRADER_KEEPALIVE_REQUESTS, or KEEPALIVE_REQUESTS (0: no limit)."""
+    value = os.environ.get("GRADER_KEEPALIVE_REQUESTS", "").strip()
+    return int(value) if value else KEEPALIVE_REQUESTS

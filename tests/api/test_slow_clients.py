@@ -128,3 +128,35 @@ def test_a_head_over_the_limit_gets_431(live):
             pass
         answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 431")
+
+
+def _read_answer(sock: socket.socket) -> bytes:
+    """One whole answer (its head and a Content-Length body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head.lower()
+
+
+def test_a_connection_is_closed_after_its_keepalive_requests(tmp_path):
+    """So clients that piled onto one worker spread again: after GRADER_KEEPALIVE_REQUESTS
+    requests the answer says "Connection: close" and the connection ends; the client's next
+    connection is accepted by whichever worker has room."""
+    server = LiveServer(f"sqlite:///{tmp_path / 'k.sqlite3'}", workers=1, threads=2,
+                        extra_env={"GRADER_KEEPALIVE_REQUESTS": "3"}).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
+            heads = []
+            for _ in range(3):
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                heads.append(_read_answer(sock))
+            rest = sock.recv(65536)  # b"": the server has closed the connection
+    finally:
+        server.stop()
+    assert [b"connection: close" in h for h in heads] == [False, False, True]
+    assert [h.split(b" ")[1] for h in heads] == [b"200"] * 3 and rest == b""
