@@ -76,6 +76,7 @@ class Lexicon:
     _firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _reach: int | None = field(default=None, repr=False, compare=False)
     _longest: int | None = field(default=None, repr=False, compare=False)
+    _starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
@@ -99,7 +100,7 @@ class Lexicon:
         for lst in self._by_first.values():
             lst.sort(key=lambda a: -len(a[0]))
         self._vocab_list = sorted(self.vocabulary)
-        self._longest = None
+        self._longest = self._starts = None
         for w in self._vocab_list:
             self._stem_word.setdefault(stem(w), w)
         self._stem_list = sorted(self._stem_word)
@@ -114,7 +115,20 @@ class Lexicon:
         # than the edits tolerated matches none (and a hostile long word costs nothing here)
         if len(word) > self._longest_choice() + max_edits(len(word)):
             return None
+        # a match must start with the word's first letter or its second (two letters
+        # swapped, _closest_in): a word in a script no choice starts in matches none, and
+        # costs nothing here (a Cyrillic or Chinese word against an English rubric)
+        starts = self._first_letters()
+        if word[0] not in starts and (len(word) < 2 or word[1] not in starts):
+            return None
         return _closest_in(word, choices)
+
+    def _first_letters(self) -> frozenset[str]:
+        """The first letters of every vocabulary word, stem and sound key."""
+        if self._starts is None:
+            self._starts = frozenset(w[0] for w in [*self._vocab_list, *self._stem_list,
+                                                    *self._key_list] if w)
+        return self._starts
 
     def _longest_choice(self) -> int:
         """The longest vocabulary word, stem or sound key."""
