@@ -12,7 +12,7 @@ import pytest
 
 from grader import head_first_worker
 
-from .api.live import LiveServer
+from .api.live import LiveServer, read_answer
 
 pytestmark = pytest.mark.skipif(not head_first_worker.SUPPORTED,
                                 reason="this gunicorn's gthread internals are not the ones "
@@ -29,16 +29,7 @@ def _request(method: str, path: str, body: bytes = b"", headers: dict | None = N
 
 
 def _status(sock: socket.socket) -> int:
-    """Read one whole response (Content-Length framed) and return its status."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
-    head, _, rest = data.partition(b"\r\n\r\n")
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:")))
-    while len(rest) < length:
-        rest += sock.recv(65536)
-    return int(head.split()[1])
+    return read_answer(sock)[0]
 
 
 def _essay(n: int) -> str:

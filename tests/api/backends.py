@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PG_URL = os.environ.get("GRADER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -49,6 +51,25 @@ class PgSchema:
 
         with psycopg.connect(self.dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+
+
+@contextmanager
+def database_url(backend: str, folder: Path) -> Iterator[str]:
+    """A database for one test: a SQLite file in `folder` ("sqlite"), or a private schema
+    in the test PostgreSQL ("postgresql"), dropped afterwards; skips when that is absent."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'grader.sqlite3'}"
+        return
+    problem = postgres_problem()
+    if problem:
+        import pytest
+
+        pytest.skip(problem)
+    schema = PgSchema()
+    try:
+        yield schema.create()
+    finally:
+        schema.drop()
 
 
 REDIS = ("127.0.0.1", 6379)

@@ -84,3 +84,17 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def read_answer(sock: socket.socket) -> tuple[int, bytes]:
+    """Read one whole HTTP answer (its head and a Content-Length body) from a raw socket:
+    its status and its head, lower-cased."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return int(head.split()[1]), head.lower()

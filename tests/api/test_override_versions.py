@@ -7,28 +7,18 @@ import pytest
 
 from grader.rubric import load_rubric
 
-from .backends import PgSchema, postgres_problem
+from .backends import database_url
 from .conftest import ESSAY
 from .live import LiveServer
 
 
 @pytest.fixture(params=["sqlite", "postgresql"], scope="module")
 def live(request, tmp_path_factory):
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('versions') / 'grader.sqlite3'}"
-    else:
-        problem = postgres_problem()
-        if problem:
-            pytest.skip(problem)
-        schema = PgSchema()
-        url = schema.create()
-    server = LiveServer(url, workers=1, threads=2,
-                        extra_env={"GRADER_RATE_LIMIT": "0"}).start()
-    yield server
-    server.stop()
-    if schema is not None:
-        schema.drop()
+    with database_url(request.param, tmp_path_factory.mktemp("versions")) as url:
+        server = LiveServer(url, workers=1, threads=2,
+                            extra_env={"GRADER_RATE_LIMIT": "0"}).start()
+        yield server
+        server.stop()
 
 
 def band_of(bands: list[dict], marks: float) -> dict:

@@ -12,7 +12,7 @@ import pytest
 
 from grader import balanced_worker
 
-from .live import LiveServer
+from .live import LiveServer, read_answer
 
 pytestmark = pytest.mark.skipif(not balanced_worker.SUPPORTED,
                                 reason="this gunicorn's gthread internals are not the ones "
@@ -130,19 +130,6 @@ def test_a_head_over_the_limit_gets_431(live):
     assert answer.startswith(b"HTTP/1.1 431")
 
 
-def _read_answer(sock: socket.socket) -> bytes:
-    """One whole answer (its head and a Content-Length body)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:")))
-    while len(body) < length:
-        body += sock.recv(65536)
-    return head.lower()
-
-
 def test_a_connection_is_closed_after_its_keepalive_requests(tmp_path):
     """So clients that piled onto one worker spread again: after GRADER_KEEPALIVE_REQUESTS
     requests the answer says "Connection: close" and the connection ends; the client's next
@@ -154,7 +141,7 @@ def test_a_connection_is_closed_after_its_keepalive_requests(tmp_path):
             heads = []
             for _ in range(3):
                 sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-                heads.append(_read_answer(sock))
+                heads.append(read_answer(sock)[1])
             rest = sock.recv(65536)  # b"": the server has closed the connection
     finally:
         server.stop()

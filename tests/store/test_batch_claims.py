@@ -12,26 +12,17 @@ from grader.store.batch_models import Batch, BatchItem
 from grader.store.engine import make_engine
 from grader.store.migrate import upgrade
 from grader.store.models import Owner, utcnow
-from tests.api.backends import PgSchema, postgres_problem
+from tests.api.backends import database_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def session(request, tmp_path):
-    if request.param == "sqlite":
-        url, schema = f"sqlite:///{tmp_path / 'c.sqlite3'}", None
-    else:
-        problem = postgres_problem()
-        if problem:
-            pytest.skip(problem)
-        schema = PgSchema()
-        url = schema.create()
-    engine = make_engine(url)
-    upgrade(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
-    if schema is not None:
-        schema.drop()
+    with database_url(request.param, tmp_path) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        with Session(engine) as s:
+            yield s
+        engine.dispose()
 
 
 def _owner(s: Session, name: str) -> int:
