@@ -59,7 +59,9 @@ def make_celery(app: Flask) -> Celery:
     app.extensions["celery"] = celery
     nice = int(app.config.get("BATCH_NICE", 0) or 0)
     if nice:
-        worker_init.connect(partial(lower_priority, nice), weak=False)
+        # once per process, however many apps are made in it
+        worker_init.connect(partial(lower_priority, nice), weak=False,
+                            dispatch_uid="grader.batch_nice")
     return celery
 
 
