@@ -13,7 +13,8 @@ than --give-up seconds, its larger sizes are skipped (and counted as over the ta
 Shapes: one long word; the model answer with no spaces; the same glued into one lower-case
 word; dense dates and names (wrong years by the fact sheet's triggers); one sentence of
 ~100k words; a paragraph every 1-3 words; every rubric cue written out again and again;
-mixed scripts (Cyrillic, CJK, Arabic, emoji, combining marks); dense numbers and punctuation.
+mixed scripts (Cyrillic, CJK, Arabic, emoji, combining marks); dense numbers and punctuation;
+words nobody has seen (random letters: every word new to the process).
 """
 
 from __future__ import annotations
@@ -141,6 +142,15 @@ _NUMBERS = ["1924", "1924-29", "1920s", "1,000,000", "3.14", "(12)", "£5", "50%
             "”", "’", "*", "/", "&", "1st", "19", "-", ";", ":"]
 
 
+def unknown_words(rubric: Rubric, n: int) -> str:
+    """Words no dictionary and no rubric holds, each new: every one pays the first-contact
+    work (stemming, the spelling-correction search, the glued-word check)."""
+    def word(rng: random.Random) -> str:
+        w = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 10)))
+        return (w.capitalize() if rng.random() < 0.1 else w) + rng.choice([" ", " ", ". ", ", "])
+    return _fill(word, n)
+
+
 def numbers_punct(rubric: Rubric, n: int) -> str:
     return _fill(lambda rng: rng.choice(_NUMBERS) + rng.choice([" ", "", " ", ". "]), n)
 
@@ -148,7 +158,8 @@ def numbers_punct(rubric: Rubric, n: int) -> str:
 SHAPES: dict[str, Callable[[Rubric, int], str]] = {
     "long_word": long_word, "no_spaces": no_spaces, "glued_lower": glued_lower,
     "dates_names": dates_names, "one_sentence": one_sentence, "paragraphs": paragraphs,
-    "every_cue": every_cue, "mixed_scripts": mixed_scripts, "numbers_punct": numbers_punct}
+    "every_cue": every_cue, "mixed_scripts": mixed_scripts, "numbers_punct": numbers_punct,
+    "unknown_words": unknown_words}
 
 
 def _grade_unbudgeted(text: str, rubric: Rubric) -> None:

@@ -77,6 +77,7 @@ class Lexicon:
     _reach: int | None = field(default=None, repr=False, compare=False)
     _longest: int | None = field(default=None, repr=False, compare=False)
     _starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _near: dict[tuple[str, int], list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
@@ -107,6 +108,7 @@ class Lexicon:
         for w in self._vocab_list:
             self._key_word.setdefault(sound_key(w), w)
         self._key_list = sorted(self._key_word)
+        self._near = _by_start([*self._vocab_list, *self._stem_list, *self._key_list])
 
     def _closest(self, word: str, choices: list[str]) -> str | None:
         if not word or max_edits(len(word)) == 0:
@@ -120,6 +122,11 @@ class Lexicon:
         # costs nothing here (a Cyrillic or Chinese word against an English rubric)
         starts = self._first_letters()
         if word[0] not in starts and (len(word) < 2 or word[1] not in starts):
+            return None
+        # only a choice starting as the word does can be the answer (_closest_in): when no
+        # such choice is within reach the search of every choice is skipped (most unknown
+        # words; a gibberish essay costs a few candidates a word, not the whole vocabulary)
+        if self._near and not _any_within(word, self._near):
             return None
         return _closest_in(word, choices)
 
@@ -230,6 +237,33 @@ class Lexicon:
 
     def _rubric_word(self, w: str) -> bool:
         return len(w) >= 3 and (w in self.protected or w in self.vocabulary)
+
+
+def _by_start(words: list[str]) -> dict[tuple[str, int], list[str]]:
+    """Words by (first letter, length) and by (first two letters, length); keys of one and of
+    two letters never collide."""
+    index: dict[tuple[str, int], list[str]] = {}
+    for w in dict.fromkeys(words):
+        if w:
+            index.setdefault((w[0], len(w)), []).append(w)
+            if len(w) >= 2:
+                index.setdefault((w[:2], len(w)), []).append(w)
+    return index
+
+
+def _any_within(word: str, near: dict[tuple[str, int], list[str]]) -> bool:
+    """Whether some word starting with `word`'s first letter, or with its first two letters
+    swapped, is within the edits tolerated: the only words _closest_in can return. An edit
+    changes the length by one at most, so only lengths within the edits are looked at."""
+    edits = max_edits(len(word))
+    swapped = word[1] + word[0] if len(word) >= 2 and word[1] != word[0] else ""
+    found: list[str] = []
+    for n in range(len(word) - edits, len(word) + edits + 1):
+        found += near.get((word[0], n), [])
+        if swapped:
+            found += near.get((swapped, n), [])
+    return bool(found) and process.extractOne(word, found, scorer=OSA.distance,
+                                              score_cutoff=edits) is not None
 
 
 def _closest_in(word: str, choices: list[str]) -> str | None:
