@@ -67,6 +67,7 @@ class EvalResult:
     flag_precision: float
     flag_recall: float
     flags_on_correct: int
+    wrong_corrections: int = 0
     per_factor: dict[str, dict[str, float]] = field(default_factory=dict)
     disagreements: list[dict[str, Any]] = field(default_factory=list)
 
@@ -80,14 +81,15 @@ def _span(text: str, quote: str) -> tuple[int, int] | None:
 
 
 def evaluate(rows: list[dict[str, Any]], rubric: Rubric) -> EvalResult:
-    """Presence F1, exact level agreement, QWK, flag precision/recall, disagreements."""
+    """Presence F1, exact level agreement, QWK, flag precision/recall, flags on correct
+    claims, corrections citing another fact than the labelled error's, disagreements."""
     ids = [f.id for f in rubric.factors]
     gold_all: list[int] = []
     pred_all: list[int] = []
     counts = {fid: [0, 0, 0] for fid in ids}
     per_exact: dict[str, list[bool]] = {fid: [] for fid in ids}
     tp = fp = fn = tp_flags = 0
-    on_correct = 0
+    on_correct = wrong_fact = 0
     dis: list[dict[str, Any]] = []
     for row in rows:
         rep = grade(row["text"], rubric, essay=row["id"])
@@ -111,9 +113,15 @@ def evaluate(rows: list[dict[str, Any]], rubric: Rubric) -> EvalResult:
         err_spans = [(_span(row["text"], e["quote"]), e) for e in row["errors"]]
         ok_spans = [(_span(row["text"], e["quote"]), e) for e in row["correct_claims"]]
         for flag in rep.flags:
-            hit = any(s and s[0] < flag.end and flag.start < s[1] for s, _ in err_spans)
+            hit = [e for s, e in err_spans if s and s[0] < flag.end and flag.start < s[1]]
             if hit:
                 tp_flags += 1
+                labelled = {e.get("fact") for e in hit}
+                if None not in labelled and flag.fact not in labelled:
+                    wrong_fact += 1  # the right sentence, "corrected" with another fact
+                    dis.append({"essay": row["id"], "what": f"flag {flag.fact}",
+                                "expected": f"a correction citing {', '.join(sorted(labelled))}",
+                                "got": flag.message, "evidence": [flag.text]})
             else:
                 fp += 1
                 dis.append({"essay": row["id"], "what": f"flag {flag.fact}",
@@ -141,4 +149,5 @@ def evaluate(rows: list[dict[str, Any]], rubric: Rubric) -> EvalResult:
         qwk=round(quadratic_weighted_kappa(gold_all, pred_all), 3),
         flag_precision=round(ratio(tp_flags, tp_flags + fp), 3) if tp_flags + fp else 1.0,
         flag_recall=round(ratio(tp, tp + fn), 3) if tp + fn else 1.0,
-        flags_on_correct=on_correct, per_factor=per, disagreements=dis)
+        flags_on_correct=on_correct, wrong_corrections=wrong_fact, per_factor=per,
+        disagreements=dis)

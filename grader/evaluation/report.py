@@ -14,6 +14,7 @@ def render_eval(r: EvalResult) -> str:
         f"flag precision         {r.flag_precision:.3f}",
         f"flag recall            {r.flag_recall:.3f}",
         f"flags on correct claims {r.flags_on_correct}",
+        f"corrections citing another fact {r.wrong_corrections}",
         "",
         "per factor (presence F1 / exact agreement)",
     ]
