@@ -69,10 +69,13 @@ def switch_interval() -> float:
 
 
 def worker_ready(worker: Any = None) -> None:
-    """gunicorn's post_worker_init: start this worker's batch threads (embedded batches),
-    so unfinished work is taken up even before a request comes; set the interpreter's
-    switch interval (switch_interval); then freeze the startup objects
-    (freeze_startup_objects)."""
+    """gunicorn's post_worker_init: tune the memory allocator before any thread starts
+    (grader.allocator); start this worker's batch threads (embedded batches), so unfinished
+    work is taken up even before a request comes; set the interpreter's switch interval
+    (switch_interval); then freeze the startup objects (freeze_startup_objects)."""
+    from .allocator import tune
+
+    tune()
     app = getattr(worker, "wsgi", None)
     if app is not None and hasattr(app, "extensions"):
         from .jobs.dispatch import start_in_worker
