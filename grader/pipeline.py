@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .analysis import assess_coverage, assess_writing, check_facts
+from .analysis import assess_coverage, assess_writing, read_facts
 from .gcpause import paused_for
 from .report.build import build_report
 from .report.model import Report
@@ -47,10 +47,10 @@ def grade(text: str, rubric: Rubric | str, essay: str | None = None,
 def _grade(text: str, rubric: Rubric, essay: str | None, limit: Budget) -> Report:
     doc = build_document(text, rubric.lexicon, limit)
     limit.check()
-    flags = check_facts(doc, rubric)
+    facts = read_facts(doc, rubric)
     limit.check()
-    coverage = assess_coverage(doc, rubric, flags)
+    coverage = assess_coverage(doc, rubric, facts.flags)
     limit.check()
     writing = assess_writing(doc, rubric)
     limit.check()
-    return build_report(essay, rubric, doc, coverage, flags, writing)
+    return build_report(essay, rubric, doc, coverage, facts.flags, writing, facts.review)

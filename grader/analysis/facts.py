@@ -6,18 +6,21 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Final
 
-from ..report.model import Flag
+from ..report.model import Flag, Review
 from ..rubric.cues import Hit, Phrase
 from ..rubric.model import Fact, FactCheck, Rubric
 from ..text.dates import MONTHS, YearMention
 from ..text.document import Document
+from ..text.numbers import MEASURE_NOUNS, Quantity, find_quantities
 from .people import People
 
 ANAPHORS: Final = frozenset("this it that these".split())
 HOSTILE: Final = frozenset(
     "against oppose opposed opposing defeat defeated beat beaten attack attacked "
     "crush crushed expel expelled versus vs rival rivals stop weaken destroy "
-    "fought fight broke split quarrelled quarreled turned left".split())
+    "fought fight broke split quarrelled quarreled turned left clashed".split())
+# "fallen out with", "fell out with": hostile at "with" (the person follows it)
+FALLING_OUT: Final = frozenset(("fallen", "fell", "falling", "falls"))
 SUBJECT_GAP: Final = frozenset("also then later soon quickly first had has have did was were is "
                                "eventually finally only even actually".split())
 COPULA: Final = frozenset("was is were are became".split())
@@ -27,6 +30,13 @@ RELATIVE: Final = frozenset("which that who".split())
 LIST_OPENERS: Final = frozenset("of with including namely : made consisting".split())
 OWNED_NOUNS: Final = frozenset("idea policy plan theory answer brainchild belief slogan "
                                "invention creation view".split())
+# A verb that stops the event after it from happening: "stopped it being read out", "failed
+# to attend", "refused to publish" (a polarity check reads the event as negated)
+BLOCKING: Final = frozenset(
+    "stop stops stopped stopping prevent prevents prevented preventing block blocks blocked "
+    "blocking refuse refuses refused refusing fail fails failed failing avoid avoids avoided "
+    "avoiding forbid forbids forbade forbidden suppress suppressed".split())
+BLOCKING_REACH: Final = 6
 YEAR_CAP: Final = 12
 CONTEXT_REACH: Final = 15
 CLAUSE_PENALTY: Final = 4
@@ -56,20 +66,42 @@ class DateEvent:
         return True
 
 
+@dataclass
+class FactFindings:
+    """What the fact checks found: flags (a claim that contradicts the fact sheet, aligned
+    with its fact) and review items (a contradiction the grader is not sure belongs to the
+    fact: for the teacher, never the student)."""
+
+    flags: list[Flag]
+    review: list[Review]
+
+
 def check_facts(doc: Document, rubric: Rubric) -> list[Flag]:
     """Flags for assertions that contradict the fact sheet (dates, people, places, claims)."""
+    return read_facts(doc, rubric).flags
+
+
+def read_facts(doc: Document, rubric: Rubric) -> FactFindings:
+    """Flags for assertions that contradict the fact sheet (dates, people, places, claims),
+    and the unsure ones as review items."""
     if not rubric.facts:
-        return []
+        return FactFindings([], [])
     people = People(doc)
     facts = rubric.fact_by_id
     flags: list[Flag] = []
     date_events: list[DateEvent] = []
+    number_hits: list[tuple[Fact, FactCheck, Hit, bool]] = []
     claimants: dict[int, set[int]] = {}  # sentence -> tokens of any dated event word
     budget = doc.budget
     for fact in rubric.facts:
         for check in fact.checks:
             for hit, anaphoric in _trigger_hits(doc, check):
                 budget.tick()
+                if check.type == "number":
+                    # a hit its `unless` switches off still claims the figures next to it
+                    if not anaphoric:
+                        number_hits.append((fact, check, hit, _preconditions(doc, check, hit)))
+                    continue
                 if not _preconditions(doc, check, hit):
                     continue
                 if check.type == "date":
@@ -89,8 +121,12 @@ def check_facts(doc: Document, rubric: Rubric) -> list[Flag]:
                     flags.extend(_polarity_flags(doc, people, fact, check, hit))
                 elif check.type == "place":
                     flags.extend(_place_flags(doc, people, fact, check, hit))
-    flags.extend(_date_flags(doc, date_events, facts, people, claimants))
-    return _dedupe(flags)
+    review: list[Review] = []
+    flags.extend(_date_flags(doc, date_events, facts, people, claimants, review))
+    if number_hits:
+        flags.extend(_number_flags(doc, number_hits, review))
+    flags = _dedupe(flags)
+    return FactFindings(flags, _review_left(review, flags))
 
 
 # --- finding events -------------------------------------------------------------------------
@@ -367,7 +403,10 @@ def _nearest_event(doc: Document, sev: _SentenceEvents, y: YearMention,
 
 
 def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
-                people: People, claimants: dict[int, set[int]]) -> list[Flag]:
+                people: People, claimants: dict[int, set[int]],
+                review: list[Review]) -> list[Flag]:
+    """Wrong years bound to their events; a wrong year not aligned with its event by the
+    clause structure (_year_aligned) goes to `review` instead."""
     flags: list[Flag] = []
     by_sentence: dict[int, list[DateEvent]] = {}
     for ev in events:
@@ -408,9 +447,208 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
         if y.month and not y.vague and y.first == y.last and ev.check.month:
             found_text = f"{MONTH_NAMES[y.month]} {y.first}"
         start, end = _event_span(doc, people, ev, y)
+        if not _year_aligned(doc, ev, y, leading):
+            # the whole sentence: the teacher needs it to judge which event the year is of
+            sent = doc.sentences[ev.sentence]
+            review.append(Review(fact.id, sent.start, sent.end, doc.sentence_text(sent), (
+                f"Is \u201c{found_text}\u201d the date of this? It may belong to another "
+                f"event in the sentence. The fact sheet says: {_statement(fact, ev.check)}.")))
+            continue
         flags.append(_flag(doc, fact, ev.check, "wrong_date", start, end, found_text,
                            ev.check.expected or _years_text(ev.check)))
     return flags
+
+
+# A year is aligned with its event when the clause structure ties them: the year is in the
+# clause of the event's trigger (or of one of its check's verbs in that clause, or in the
+# clause straight after it), or its clause is only a time phrase next to the event: fronted
+# ("In 1927, ..."), trailing ("... since 1917") or a bracket straight after the trigger
+# ("the ban (1925)").
+_TIME_WORDS: Final = frozenset(
+    "in by during from after before until since of the early late mid on st nd rd th around "
+    "about january february march april may june july august september october november "
+    "december".split())
+
+
+def _year_aligned(doc: Document, ev: DateEvent, y: YearMention, leading: bool) -> bool:
+    clause = doc.clause
+    cy = clause[y.token]
+    own = {clause[a] for a in range(ev.first, ev.last)}
+    if cy in own:
+        return True
+    # "the United Opposition, formed in 1926", "the policy, which he put forward in 1924":
+    # the clause straight after the trigger's, holding the year and one of its check's verbs
+    if cy - 1 in own and any(clause[v] == cy for v in ev.verbs):
+        return True
+    if not _time_phrase(doc, cy):
+        return False
+    lo, _ = doc.clause_bounds(cy)
+    if doc.tokens[lo].text in ("(", "["):  # a bracket dates the words just before it
+        return lo - 1 >= doc.sentences[ev.sentence].first and ev.first <= lo - 1 < ev.last
+    if leading and cy + 1 in own:
+        return True
+    return doc.tokens[lo].norm == "since" and cy - 1 in own
+
+
+def _time_phrase(doc: Document, c: int) -> bool:
+    """Whether clause `c` holds only time words, figures and punctuation ("In 1927,",
+    "(1925)", "since 1917"); remembered per clause, so each clause is read once."""
+    memo: dict[int, bool] | None = doc.cache.get("time-phrase")
+    if memo is None:
+        memo = doc.cache["time-phrase"] = {}
+    got = memo.get(c)
+    if got is None:
+        lo, hi = doc.clause_bounds(c)
+        got = memo[c] = all(not t.is_word or t.norm in _TIME_WORDS or t.text[:1].isdigit()
+                            for t in doc.tokens[lo:hi])
+    return got
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+def _quantities(doc: Document) -> dict[int, list[tuple[Quantity, int]]]:
+    """The essay's quantities by sentence, each with the token it starts at (cached)."""
+    got: dict[int, list[tuple[Quantity, int]]] | None = doc.cache.get("quantities")
+    if got is not None:
+        return got
+    got = {}
+    starts = [t.start for t in doc.tokens]
+    years = [(y.start, y.end) for y in doc.years]
+    for q in find_quantities(doc.text, years):
+        i = bisect_right(starts, q.start) - 1
+        while i + 1 < len(starts) and doc.tokens[i].end <= q.start:
+            i += 1
+        if i >= 0 and doc.tokens[i].start < q.end:
+            # the figure itself, past hedge words ("about 9,000": the token of 9,000)
+            k = i
+            while k + 1 < len(starts) and starts[k + 1] < q.end \
+                    and not doc.tokens[k].text[:1].isdigit():
+                k += 1
+            got.setdefault(doc.sentence_of[i], []).append((q, k))
+    doc.cache["quantities"] = got
+    return got
+
+
+def _number_flags(doc: Document, hits: list[tuple[Fact, FactCheck, Hit, bool]],
+                  review: list[Review]) -> list[Flag]:
+    """A quantity of the check's unit bound to its trigger (the nearest number trigger in
+    the sentence) and outside the right values: flagged when in the trigger's clause, asked
+    about when in the clause next to it. Each quantity looks at the nearest hits of each
+    check only (a search, not a scan), so a sentence of many figures and triggers stays
+    linear."""
+    # sentence -> check -> its hits in text order
+    groups: dict[int, dict[int, tuple[Fact, FactCheck, list[Hit]]]] = {}
+    active: set[tuple[int, int]] = set()  # (check, first token) of hits not switched off
+    for fact, check, hit, on in hits:
+        group = groups.setdefault(hit.sentence, {})
+        if id(check) not in group:
+            group[id(check)] = (fact, check, [])
+        group[id(check)][2].append(hit)
+        if on:
+            active.add((id(check), hit.first))
+    quantities = _quantities(doc)
+    clause = doc.clause
+    budget = doc.budget
+    flags: list[Flag] = []
+    for s, checks in groups.items():
+        firsts = {k: [h.first for h in hs] for k, (_, _, hs) in checks.items()}
+        for q, tok in quantities.get(s, ()):
+            budget.tick()
+            if not _asserted(doc, tok) or doc.negated[tok] or _start_of_change(doc, tok):
+                continue
+            # the quantity belongs to the nearest trigger of a check of its unit; a measure
+            # ("300 miles") only to a check whose trigger names it
+            near: list[tuple[int, Fact, FactCheck, Hit]] = []
+            for k, (fact, check, hs) in checks.items():
+                if check.unit != q.unit or (q.noun in MEASURE_NOUNS and not any(
+                        q.noun.startswith(w) for w in check.trigger.words())):
+                    continue
+                i = bisect_right(firsts[k], tok)
+                for hit in hs[max(0, i - 1):i + 1]:
+                    near.append((_token_distance(doc, tok, hit), fact, check, hit))
+            if not near:
+                continue
+            best = min(d for d, _, _, _ in near)
+            for d, fact, check, hit in near:
+                if d != best or (id(check), hit.first) not in active \
+                        or q.agrees(check.low, check.high) \
+                        or not _year_fits(doc, tok, check):
+                    continue
+                trigger_clauses = {clause[a] for a in range(hit.first, hit.last)}
+                found = doc.text[q.start:q.end]
+                if clause[tok] in trigger_clauses:
+                    lo = min(q.start, doc.tokens[hit.first].start)
+                    hi = max(q.end, doc.tokens[hit.last - 1].end)
+                    flags.append(_flag(doc, fact, check, "wrong_number", lo, hi, found,
+                                       check.expected or _range_text(check)))
+                elif any(abs(clause[tok] - c) == 1 for c in trigger_clauses):
+                    sent = doc.sentences[s]
+                    review.append(Review(
+                        fact.id, sent.start, sent.end, doc.sentence_text(sent),
+                        f"Is \u201c{found}\u201d about this? The fact sheet says: "
+                        f"{_statement(fact, check)}."))
+    return flags
+
+
+def _token_distance(doc: Document, tok: int, hit: Hit) -> int:
+    """Tokens between a quantity and a trigger, plus CLAUSE_PENALTY per clause between."""
+    a = hit.first if tok < hit.first else hit.last - 1
+    return abs(tok - a) + CLAUSE_PENALTY * abs(doc.clause[tok] - doc.clause[a])
+
+
+_BEFORE_FIGURE: Final = frozenset("$ £ € about around roughly some nearly almost over "
+                                  "just under approximately c".split())
+
+
+def _start_of_change(doc: Document, tok: int) -> bool:
+    """'rose from (about) 3% to 25%': the quantity after "from" is where a change started."""
+    j = tok - 1
+    while j >= 0 and tok - j <= 3 and doc.tokens[j].norm in _BEFORE_FIGURE:
+        j -= 1
+    return j >= 0 and doc.tokens[j].norm == "from"
+
+
+def _year_fits(doc: Document, tok: int, check: FactCheck) -> bool:
+    """With `years` on the check, the nearest year within 6 tokens in the quantity's clause
+    must be one of them ("3% in 1929" is not the 1932 figure)."""
+    if not check.years:
+        return True
+    at: list[int] | None = doc.cache.get("year-tokens")
+    if at is None:
+        at = doc.cache["year-tokens"] = [y.token for y in doc.years]
+    k = bisect_left(at, tok)
+    near = [j for j in (k - 1, k) if 0 <= j < len(at) and abs(at[j] - tok) <= 6
+            and doc.clause[at[j]] == doc.clause[tok]]
+    if not near:
+        return True
+    y = doc.years[min(near, key=lambda j: abs(at[j] - tok))]
+    return y.overlaps(check.years)
+
+
+def _range_text(check: FactCheck) -> str:
+    def show(v: float) -> str:
+        text = f"{v:,.1f}".rstrip("0").rstrip(".")
+        return text + ("%" if check.unit == "percent" else "")
+    if check.low == check.high:
+        return show(check.low)
+    return f"{show(check.low)}\u2013{show(check.high)}"
+
+
+def _statement(fact: Fact, check: FactCheck) -> str:
+    return (check.statement or fact.statement).rstrip(". ")
+
+
+def _review_left(review: list[Review], flags: list[Flag]) -> list[Review]:
+    """Review items in text order, one per sentence span and fact, none where a flag of the
+    same fact already covers it."""
+    out: list[Review] = []
+    for r in sorted(review, key=lambda r: (r.start, r.end)):
+        if any(f.fact == r.fact and f.start < r.end and r.start < f.end for f in flags):
+            continue
+        if any(o.fact == r.fact and o.start < r.end and r.start < o.end for o in out):
+            continue
+        out.append(r)
+    return out
 
 
 def _event_span(doc: Document, people: People, ev: DateEvent, y: YearMention) -> tuple[int, int]:
@@ -690,7 +928,14 @@ def _wrong_members(doc: Document, people: People, check: FactCheck, s) -> tuple[
 def _hostile_places(doc: Document) -> list[int]:
     got: list[int] | None = doc.cache.get("hostile")
     if got is None:
-        got = doc.cache["hostile"] = sorted(i for w in HOSTILE for i in doc.by_norm.get(w, ()))
+        places = [i for w in HOSTILE for i in doc.by_norm.get(w, ())]
+        tokens = doc.tokens
+        for w in FALLING_OUT:
+            for i in doc.by_norm.get(w, ()):
+                if i + 2 < len(tokens) and tokens[i + 1].norm == "out" \
+                        and tokens[i + 2].norm == "with":
+                    places.append(i + 2)
+        got = doc.cache["hostile"] = sorted(places)
     return got
 
 
@@ -714,6 +959,8 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
             return []
     clause = doc.clause[hit.first]
     negative = doc.negated[hit.first] or (ref is not None and doc.negated[ref.index])
+    if _blocked_before(doc, hit.first):
+        negative = not negative
     if check.negative is not None:
         negative = negative or any(doc.clause[h.first] == clause
                                    for h in check.negative.find(doc, s.first, s.last))
@@ -727,6 +974,17 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
         found = f"not {found}"
     return [_flag(doc, fact, check, "contradiction", start, end, found,
                   check.expected or fact.right or fact.statement)]
+
+
+def _blocked_before(doc: Document, i: int) -> bool:
+    """A blocking verb (BLOCKING) shortly before token `i` in its clause."""
+    c = doc.clause[i]
+    for j in range(i - 1, max(-1, i - 1 - BLOCKING_REACH), -1):
+        if doc.clause[j] != c:
+            return False
+        if doc.tokens[j].norm in BLOCKING:
+            return True
+    return False
 
 
 def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
@@ -789,23 +1047,28 @@ def _flag(doc: Document, fact: Fact, check: FactCheck, kind: str, start: int, en
 
 
 def correction(fact: Fact, kind: str, found: str, statement: str | None = None) -> str:
-    """The sentence a student reads: "Lenin died in January 1924, not 1922 (F1)." when the
-    statement ends with the right year, else "You wrote “Moscow”, but Trotsky was … (F17)."
-    """
+    """The sentence a student reads: "Lenin died in January 1924, not 1922." when the
+    statement ends with the right year, else "You wrote “Moscow”, but Trotsky was …". No
+    internal ids: the fact's id is the flag's `fact` field."""
     statement = (statement or fact.statement).rstrip(". ")
     if kind == "contradiction":
-        return f"{statement} ({fact.id})."
+        return f"{statement}."
     words = statement.split()
     if kind == "wrong_date" and words and words[-1][:1].isdigit():
-        return f"{statement}, not {found} ({fact.id})."
+        return f"{statement}, not {found}."
     if not _proper(statement):
         statement = statement[:1].lower() + statement[1:]
-    return f"You wrote \u201c{found}\u201d, but {statement} ({fact.id})."
+    return f"You wrote \u201c{found}\u201d, but {statement}."
+
+
+_NOT_NAMES: Final = frozenset(
+    "the a an it this that these those about around some over nearly almost more less only "
+    "in on by at after before during when there".split())
 
 
 def _proper(statement: str) -> bool:
     first = statement.split()[0] if statement.split() else ""
-    return first[:1].isupper() and first.lower() not in ("the", "a", "an", "it", "this")
+    return first[:1].isupper() and first.lower() not in _NOT_NAMES
 
 
 def _dedupe(flags: list[Flag]) -> list[Flag]:

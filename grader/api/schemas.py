@@ -53,6 +53,13 @@ class FlagSchema(SpanSchema):
     message = fields.String(required=True)
 
 
+class ReviewSchema(SpanSchema):
+    fact = fields.String(required=True, **_doc("Fact-sheet id the sentence may contradict."))
+    reason = fields.String(required=True, **_doc("What the teacher should check, in plain "
+                                                 "words. For the teacher only: never shown "
+                                                 "to the student."))
+
+
 class SpellingSchema(Schema):
     start = fields.Integer(required=True)
     end = fields.Integer(required=True)
@@ -107,6 +114,9 @@ class ReportSchema(Schema):
     writing = fields.Nested(WritingSchema, required=True)
     score = fields.Nested(ScoreSchema, required=True)
     feedback = fields.Nested(FeedbackSchema, required=True)
+    review = fields.List(fields.Nested(ReviewSchema), load_default=list, **_doc(
+        "Sentences the grader could not settle against the fact sheet (a year that may "
+        "belong to another event, …): for the teacher to check, never in student feedback."))
 
 
 # --- grading --------------------------------------------------------------------------------

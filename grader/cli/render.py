@@ -43,6 +43,12 @@ def text_report(report: Report, width: int = 88) -> str:
             out.append(f"  [{fl.start}-{fl.end}] \u201c{fl.text}\u201d")
             out.extend(wrap.wrap(fl.message))
         out.append("")
+    if report.review:
+        out.append("For you to check (not flagged; not for the student)")
+        for rv in report.review:
+            out.append(f"  [{rv.start}-{rv.end}] \u201c{rv.text}\u201d")
+            out.extend(wrap.wrap(rv.reason))
+        out.append("")
     w = report.writing
     if w.spelling or w.capitalisation:
         out.append("Writing")

@@ -7,12 +7,13 @@ from ..analysis.writing import WritingResult
 from ..rubric.model import Rubric
 from ..text.document import Document
 from .feedback import factor_feedback, overall
-from .model import Evidence, FactorResult, Flag, Report, Score
+from .model import Evidence, FactorResult, Flag, Report, Review, Score
 from .scoring import band_for, total_marks
 
 
 def build_report(essay: str | None, rubric: Rubric, doc: Document, covs: list[Coverage],
-                 flags: list[Flag], writing: WritingResult) -> Report:
+                 flags: list[Flag], writing: WritingResult,
+                 review: list[Review] | None = None) -> Report:
     factors = []
     for c in covs:
         f = c.factor
@@ -28,4 +29,4 @@ def build_report(essay: str | None, rubric: Rubric, doc: Document, covs: list[Co
     fb = overall(doc, rubric, covs, flags, marks, max_marks, label,
                  len(writing.writing.spelling))
     return Report(essay, rubric.id, rubric.version, writing.stats, factors, flags,
-                  writing.writing, Score(marks, max_marks, band, label), fb)
+                  writing.writing, Score(marks, max_marks, band, label), fb, review or [])

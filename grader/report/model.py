@@ -41,6 +41,18 @@ class Flag:
 
 
 @dataclass
+class Review:
+    """A sentence the grader could not settle against the fact sheet: for the teacher to
+    check, never shown to the student (`reason` says what to look at, in plain words)."""
+
+    fact: str
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass
 class SpellingIssue:
     start: int
     end: int
@@ -97,6 +109,7 @@ class Report:
     writing: Writing
     score: Score
     feedback: Feedback
+    review: list[Review] = field(default_factory=list)
 
     def factor(self, factor_id: str) -> FactorResult:
         return next(f for f in self.factors if f.id == factor_id)
@@ -112,6 +125,7 @@ class Report:
             "writing": _plain(self.writing),
             "score": _num(_plain(self.score)),
             "feedback": _plain(self.feedback),
+            "review": [_plain(r) for r in self.review],
         }
 
 

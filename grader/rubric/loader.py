@@ -97,6 +97,18 @@ _cache: dict[tuple[str, float], Rubric] = {}
 _cache_lock = threading.Lock()
 
 
+def _number_range(check: dict[str, Any]) -> dict[str, Any]:
+    """A number check's right values: range as written, or value ± tolerance."""
+    if check["type"] != "number":
+        return {}
+    if check["range"] is not None:
+        low, high = check["range"]
+    else:
+        v, tol = check["value"], check["tolerance"]
+        low, high = sorted((v * (1 - tol), v * (1 + tol)))
+    return {"low": float(low), "high": float(high), "unit": check["unit"]}
+
+
 def load_rubric(ref: str | Path) -> Rubric:
     """A bundled rubric by id ('stalin-rise') or a rubric file by path; compiled once, cached."""
     return _load_file(_resolve(ref))
@@ -278,6 +290,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 expect=c["expect"], hedged=c["hedged"], side=c["side"],
                 anaphora=c["anaphora"], role=c["role"],
                 found=c["found"], expected=c["expected"], statement=c["statement"],
+                **_number_range(c),
             ))
         facts.append(Fact(fact["id"], fact["statement"], fact["right"], checks))
     size = sum(cue_size(c) for f in factors

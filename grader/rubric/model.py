@@ -58,6 +58,10 @@ class FactCheck:
     found: str | None
     expected: str | None
     statement: str | None = None
+    # number checks: the right values [low, high] and the unit ("count", "percent", "money")
+    low: float = 0.0
+    high: float = 0.0
+    unit: str = "count"
     # the trigger's head words ("the ban" points back to it), filled on first use
     trigger_heads: frozenset[str] | None = field(default=None, repr=False, compare=False)
 

@@ -242,7 +242,7 @@ class FactCheckSchema(Schema):
 
     type = fields.String(required=True,
                          validate=validate.OneOf(["date", "person", "members", "polarity",
-                                                  "place"]))
+                                                  "place", "number"]))
     trigger = fields.String(required=True)
     who = fields.List(fields.String(), load_default=list)
     verbs = fields.String(load_default=None, allow_none=True)
@@ -263,6 +263,25 @@ class FactCheckSchema(Schema):
     found = fields.String(load_default=None, allow_none=True)
     expected = fields.String(load_default=None, allow_none=True)
     statement = fields.String(load_default=None, allow_none=True)
+    # number checks: the right value with a tolerance (a fraction of it), or a range
+    value = fields.Float(load_default=None, allow_none=True)
+    tolerance = fields.Float(load_default=0.1, validate=validate.Range(min=0, max=1))
+    range = fields.List(fields.Float(), load_default=None, allow_none=True,
+                        validate=validate.Length(equal=2))
+    unit = fields.String(load_default="count",
+                         validate=validate.OneOf(["count", "percent", "money"]))
+
+    @validates_schema
+    def _number_needs_a_value(self, data, **_):
+        if data.get("type") == "number":
+            if (data.get("value") is None) == (data.get("range") is None):
+                raise ValidationError("a number check needs either value (with tolerance) or "
+                                      "range: [low, high]", "value")
+            low, high = data["range"] or (0, 0)
+            if low > high:
+                raise ValidationError("range must be [low, high] with low <= high", "range")
+        elif data.get("value") is not None or data.get("range") is not None:
+            raise ValidationError("value and range are for number checks only", "value")
 
 
 class FactSchema(Schema):

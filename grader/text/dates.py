@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from .numbers import COUNT_NOUNS, TIME_WORDS_BEFORE
+
 MONTHS: Final = {
     m: i + 1
     for i, m in enumerate(
@@ -72,6 +74,8 @@ def find_years(tokens) -> list[YearMention]:
         tok = tokens[i]
         parsed = parse_year_token(tok.text) if tok.text[:1].isdigit() else None
         end_tok = tok
+        if parsed and _counts_something(tokens, i):
+            parsed = None  # "1517 people died": a head-count, not a year
         if parsed and not parsed[2] and parsed[0] == parsed[1] and i + 2 < n:
             dash, nxt = tokens[i + 1], tokens[i + 2]
             if dash.text in "-–" and dash.start == tok.end and nxt.start == dash.end:
@@ -88,6 +92,14 @@ def find_years(tokens) -> list[YearMention]:
                                    month, parsed[2]))
         i += 1
     return out
+
+
+def _counts_something(tokens, i: int) -> bool:
+    """A four-digit number followed by a counted noun with no time word before it ("1517
+    people died"; not "in 1929 banks failed"): grader.text.numbers reads it as a figure."""
+    if i + 1 >= len(tokens) or tokens[i + 1].norm not in COUNT_NOUNS:
+        return False
+    return i == 0 or tokens[i - 1].norm not in TIME_WORDS_BEFORE
 
 
 def _month_before(tokens, i: int) -> int | None:

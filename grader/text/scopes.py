@@ -36,6 +36,21 @@ MODALS: Final = frozenset("would could might may should if perhaps maybe possibl
 _OPENERS: Final = NEGATORS | REPORTING | MODALS | {"some"}
 
 
+NUMBER_WORDS: Final = frozenset(
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred".split())
+
+
+def _figure(tok: Token) -> bool:
+    """A figure that is not a year ("and 12 million were unemployed"): it opens a clause
+    after "and"."""
+    text = tok.text
+    if text[:1].isdigit():
+        return not (len(text) == 4 and text.isdigit() and 1000 <= int(text) <= 2099)
+    return tok.norm in NUMBER_WORDS
+
+
 def is_negator(tok: Token) -> bool:
     low = tok.norm
     return low in NEGATORS or low.endswith("n't")
@@ -54,10 +69,16 @@ def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int
             if i > first and has_word:
                 starts_new = False
                 if not tok.is_word and tok.text in CLAUSE_PUNCT:
-                    starts_new = True
+                    # not the comma of a number ("9,000"): digits on both sides, no spaces
+                    starts_new = not (tok.text == "," and i + 1 < last
+                                      and tokens[i - 1].end == tok.start
+                                      and tokens[i + 1].start == tok.end
+                                      and tokens[i - 1].text[-1:].isdigit()
+                                      and tokens[i + 1].text[:1].isdigit())
                 elif tok.norm in CLAUSE_WORDS:
                     starts_new = True
-                elif tok.norm == "and" and i + 1 < last and tokens[i + 1].norm in AND_OPENERS:
+                elif tok.norm == "and" and i + 1 < last and (
+                        tokens[i + 1].norm in AND_OPENERS or _figure(tokens[i + 1])):
                     starts_new = True
                 if starts_new:
                     cid += 1

@@ -76,3 +76,66 @@ def test_a_new_clause_after_a_group_is_not_a_member_list(rubric):
     assert [f.fact for f in grade(text, rubric).flags] == []
     listed = "In 1923 there was a troika of Stalin, Bukharin and Kamenev against Trotsky."
     assert [(f.fact, f.found) for f in grade(listed, rubric).flags] == [("F12", "Bukharin")]
+
+
+def review(text, rubric):
+    return [(r.fact, r.text) for r in grade(text, rubric).review]
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("Stalin abandoned the NEP in 1924 and began to industrialise.", "F19"),
+    ("In 1925, Stalin abandoned the NEP.", "F19"),
+    ("Then came the United Opposition, formed in 1924 by Trotsky, Zinoviev and Kamenev.",
+     "F13"),
+    ("Factions had been banned since 1918.", "F14"),
+])
+def test_a_wrong_year_tied_to_its_event_by_the_clauses_is_flagged(rubric, text, fact):
+    assert fact in [f for f, _, _ in flags(text, rubric)]
+
+
+@pytest.mark.parametrize("text, fact", [
+    # the year is the relative clause's (Lenin's NEP), not Stalin's turn against it
+    ("Later Stalin abandoned the NEP, which Lenin had brought in in 1921.", "F19"),
+    # a bracketed year dates the name before it, not the next clause's event
+    ("The trials removed Kamenev (1936) and Bukharin (1938), while the execution of "
+     "Tukhachevsky in 1937 broke the army.", "F22"),
+])
+def test_a_year_that_may_belong_to_another_event_is_asked_about_not_flagged(rubric, text,
+                                                                               fact):
+    assert fact not in [f for f, _, _ in flags(text, rubric)]
+    got = grade(text, rubric)
+    assert all(fact != r.fact or "fact sheet says" in r.reason for r in got.review)
+
+
+def test_review_items_say_what_to_check_and_corrections_carry_no_ids(rubric):
+    got = grade("Later Stalin abandoned the NEP, which Lenin had brought in in 1921. "
+                "Trotsky was murdered by an agent in 1929.", rubric)
+    [item] = got.review
+    assert item.fact == "F19" and "1921" in item.reason and "1928" in item.reason
+    assert item.text in "Later Stalin abandoned the NEP, which Lenin had brought in in 1921."
+    [flag] = got.flags
+    assert flag.message == "Trotsky was murdered in Mexico by a Soviet agent in 1940, not 1929."
+    assert "(F" not in " ".join([flag.message, *got.feedback.next_steps, got.feedback.summary])
+    assert got.to_dict()["review"] == [{"fact": "F19", "start": item.start, "end": item.end,
+                                        "text": item.text, "reason": item.reason}]
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("Zinoviev and Kamenev stopped the Testament being read out to the party.", "F7"),
+    ("Zinoviev and Kamenev refused to publish the Testament.", "F7"),
+])
+def test_a_blocked_event_is_a_negated_one(rubric, text, fact):
+    assert fact not in [f for f, _, _ in flags(text, rubric)]
+
+
+def test_a_blocking_verb_that_is_itself_negated_asserts_the_event(rubric):
+    got = flags("Zinoviev and Kamenev did not stop the Testament being published.", rubric)
+    assert "F7" in [f for f, _, _ in got]
+
+
+def test_someone_the_members_fell_out_with_is_not_a_member(rubric):
+    text = ("By then Zinoviev and Kamenev had fallen out with Stalin and joined Trotsky in the "
+            "United Opposition.")
+    assert "F13" not in [f for f, _, _ in flags(text, rubric)]
+    assert "F13" in [f for f, _, _ in flags(
+        "Stalin joined Trotsky in the United Opposition.", rubric)]

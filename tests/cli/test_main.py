@@ -60,6 +60,14 @@ def test_mark_text_is_readable(runner, essay):
     assert "Lenin died in January 1924, not 1922" in res.output
 
 
+def test_mark_text_lists_sentences_for_the_teacher_to_check(runner, tmp_path):
+    essay = tmp_path / "unsure.txt"
+    essay.write_text("Later Stalin abandoned the NEP, which Lenin had brought in in 1921.")
+    res = runner.invoke(cli, ["mark", "--format", "text", str(essay)])
+    assert "For you to check" in res.output and "Factual errors" not in res.output
+    assert "1921" in res.output.split("For you to check")[1]
+
+
 def test_stdin_and_encodings(runner, tmp_path):
     res = runner.invoke(cli, ["mark", "--format", "jsonl", "-"], input=ESSAY.encode("utf-8"))
     assert json.loads(res.output)["essay"] == "-"

@@ -33,7 +33,7 @@ def test_summary_strengths_and_steps(rubric, seed_text):
 def test_report_json_shape(rubric):
     d = grade("Lenin died in 1922.", rubric, essay="e.txt").to_dict()
     assert set(d) == {"essay", "rubric", "stats", "factors", "flags", "writing", "score",
-                      "feedback"}
+                      "feedback", "review"}
     assert d["rubric"] == {"id": "stalin-rise", "version": "1"}
     f = d["factors"][0]
     assert set(f) == {"id", "title", "level", "max_level", "marks", "max_marks", "confidence",

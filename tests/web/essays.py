@@ -12,3 +12,10 @@ HOSTILE = (
     "General Secretary to appoint his supporters. Socialism in One Country was popular "
     "with party members because they were tired of war, unlike Trotsky's Permanent "
     "Revolution.")
+
+# The year belongs to the relative clause (Lenin's NEP), not to Stalin's turn against it: the
+# grader cannot be sure, so it asks the teacher instead of flagging.
+UNSURE_YEAR = (
+    "Stalin kept his post because Zinoviev and Kamenev hid Lenin's Testament, which called "
+    "him too rude. Later Stalin abandoned the NEP, which Lenin had brought in in 1921, and "
+    "began the Five-Year Plans.")

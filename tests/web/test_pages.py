@@ -14,7 +14,7 @@ from grader.store import get_store
 from grader.store.teachers import find_teacher
 
 from .conftest import PASSWORD, TOKEN, Teacher, add_teacher
-from .essays import HOSTILE, WRONG_DATE
+from .essays import HOSTILE, UNSURE_YEAR, WRONG_DATE
 
 
 def marks_of(page: str) -> str:
@@ -263,6 +263,19 @@ def test_feedback_sheets_and_rubric_view(teacher, marked):
     assert "Level 1 needs" in rubric and "Explains Lenin&#39;s Testament" in rubric
     assert "0 / 2 / 4" in rubric
     assert teacher.get("/rubrics/nope").status_code == 404
+
+
+def test_unsure_sentences_are_for_the_teacher_only(teacher):
+    aid = teacher.new_assignment()
+    teacher.upload(aid, {"text": UNSURE_YEAR, "student": "Eve"})
+    eve = teacher.essays(aid)["Eve"]
+    page = teacher.get(f"/essays/{eve}").text
+    assert "For you to check" in page and "Factual errors" not in page
+    review = page[page.index("For you to check"):]
+    assert "Lenin had brought in in 1921" in review and "1928" in review
+    sheet = teacher.get(f"/essays/{eve}/sheet").text
+    assert "Check these facts" not in sheet and "For you to check" not in sheet
+    assert "fact sheet says" not in sheet and "could not settle" not in sheet
 
 
 def test_teachers_see_only_their_own_work(teacher, other, marked):

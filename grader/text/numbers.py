@@ -1,0 +1,282 @@
+"""Quantities stated in an essay: numbers in figures or words, with scale, unit and hedge.
+
+"9,000 banks", "1.3 million", "25%", "25 per cent", "a quarter", "one in four", "twelve
+million", "fifteen hundred", "$30 billion", "nearly 9,000", "over half", "from 381 to 41".
+Each quantity keeps its [start, end) span in the text as submitted. Years are not
+quantities (grader.text.dates reads them), except a four-digit number that counts something
+("1517 people died"): that is a quantity and not a year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+# a number in figures: 9,000 / 9000 / 1.3 / 12,000,000 / -2 (a minus sign is kept)
+_FIGURES: Final = re.compile(
+    r"(?<![\w.,])([-−]?)(?:([$£€])\s?)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w,]\d)")
+_SCALE: Final = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9,
+                 "bn": 1e9, "m": 1e6, "k": 1e3, "trillion": 1e12}
+_WORD_UNITS: Final = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90}
+_FRACTIONS: Final = {"half": 0.5, "halves": 0.5, "third": 1 / 3, "thirds": 1 / 3,
+                     "quarter": 0.25, "quarters": 0.25, "fifth": 0.2, "fifths": 0.2,
+                     "tenth": 0.1, "tenths": 0.1}
+_WORDS: Final = re.compile(
+    r"(?<![\w-])((?:(?:" + "|".join(sorted(_WORD_UNITS, key=len, reverse=True))
+    + r"|a|an|hundred|thousand|million|billion)\b(?:[\s-]+(?:and\s+)?)?)+)"
+    r"(?:(half|halves|thirds?|quarters?|fifths?|tenths?)\b)?", re.IGNORECASE)
+_HALF: Final = re.compile(r"\b(?:over|nearly|almost|about|around|more\s+than|less\s+than|"
+                          r"under|just\s+over|just\s+under)\s+(half)\b", re.IGNORECASE)
+_ONE_IN: Final = re.compile(r"\b(one|1)\s+(?:in|out\s+of)\s+(\w+)\b", re.IGNORECASE)
+_PERCENT: Final = re.compile(r"\s?(%|per\s?cent\b|percent\b)", re.IGNORECASE)
+_MONEY_WORDS: Final = re.compile(r"\s?(dollars?|pounds?|euros?)\b", re.IGNORECASE)
+_SCALE_AFTER: Final = re.compile(r"\s?(hundred|thousand|million|billion|trillion|bn|m|k)\b",
+                                 re.IGNORECASE)
+_HEDGES: Final = {
+    "about": "about", "around": "about", "roughly": "about", "approximately": "about",
+    "some": "about", "c": "about", "circa": "about", "nearly": "nearly", "almost": "nearly",
+    "just under": "nearly", "under": "below", "less than": "below", "fewer than": "below",
+    "up to": "below", "over": "above", "more than": "above", "above": "above",
+    "at least": "above", "just over": "just over", "upwards of": "above"}
+_HEDGE_BEFORE: Final = re.compile(
+    r"\b(" + "|".join(sorted((h.replace(" ", r"\s+") for h in _HEDGES), key=len, reverse=True))
+    + r")\.?\s+$", re.IGNORECASE)
+# A four-digit figure followed by one of these counts something ("1517 people"), unless a
+# time word comes before it ("in 1929 banks failed"): grader.text.dates leaves it out too.
+COUNT_NOUNS: Final = frozenset(
+    "people men women children soldiers troops workers passengers lives deaths dead killed "
+    "casualties banks companies firms ships planes aircraft tons tonnes votes seats members "
+    "prisoners veterans families farms farmers miles km kilometres kilometers feet metres "
+    "meters knots mph".split())
+TIME_WORDS_BEFORE: Final = frozenset(
+    "in by during since until till from to of after before around circa c the early late mid "
+    "year".split())
+_NEXT_WORD: Final = re.compile(r"\s+([A-Za-z]+)")
+_WORD_BEFORE: Final = re.compile(r"([A-Za-z]+)\.?\s+$")
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number stated in the text: `value` in plain units (a percentage as 25.0, a fraction
+    as a percentage too), up to `high` for a range ("12-13 million"); `unit` one of
+    "count", "percent", "money"; `hedge` "about", "above" (over, more than), "just over",
+    "below" (under, less than), "nearly" (nearly, almost) or "" (exact); `start` and `end`
+    its span including hedge, scale and unit words; `noun` the word after it; `scale` the
+    scale word's factor (1 without one)."""
+
+    value: float
+    unit: str
+    hedge: str
+    start: int
+    end: int
+    noun: str = ""
+    high: float = float("nan")
+    scale: float = 1.0
+
+    def top(self) -> float:
+        return self.value if self.high != self.high else self.high  # nan: no range
+
+    def agrees(self, low: float, high: float) -> bool:
+        """Whether what the essay says can be true when the true value is in [low, high]."""
+        a, b = self.value, self.top()
+        if self.hedge == "above":
+            return high >= a * 0.95
+        if self.hedge == "just over":
+            return high >= a * 0.95 and low <= b * 1.25
+        if self.hedge == "below":
+            return low <= b * 1.05
+        if self.hedge == "nearly":
+            return low <= b * 1.05 and high >= a * 0.8
+        if self.hedge == "about":
+            return low * 0.9 <= b and a <= high * 1.1
+        return low <= b and a <= high
+
+
+def _words_value(words: str) -> float | None:
+    """'twelve million' 12e6, 'fifteen hundred' 1500, 'two hundred and fifty' 250, 'a
+    hundred' 100; None for words that are not a number ('a', 'one' alone is 1)."""
+    total = current = 0.0
+    seen = False
+    for w in re.split(r"[\s-]+", words.lower()):
+        if not w or w == "and":
+            continue
+        if w in ("a", "an"):  # "a hundred", "a million": the scale word counts it
+            if seen:
+                return None
+            continue
+        if w in _WORD_UNITS:
+            current += _WORD_UNITS[w]
+            seen = True
+        elif w == "hundred":
+            current = (current or 1.0) * 100
+            seen = True
+        elif w in ("thousand", "million", "billion"):
+            total += (current or 1.0) * _SCALE[w]
+            current = 0.0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+# Nouns that make a quantity a measure (of distance, time, weight, speed), not a head-count
+MEASURE_NOUNS: Final = frozenset(
+    "miles mile km kilometres kilometers metres meters feet foot yards inches tons tonnes "
+    "pounds kg kilograms knots mph days day weeks week months month years year hours hour "
+    "minutes minute seconds degrees acres hectares".split())
+_MONTHS: Final = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_ORDINAL: Final = re.compile(r"(st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def _is_day(text: str, start: int, end: int) -> bool:
+    """'14 April', 'April 14', '24th': a day of the month, not a quantity."""
+    if _ORDINAL.match(text, end):
+        return True
+    nxt = _NEXT_WORD.match(text, end)
+    if nxt is not None and nxt.group(1).lower() in _MONTHS:
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 12), start)
+    return before is not None and before.group(1).lower() in _MONTHS
+
+
+def counts_something(text: str, start: int, end: int) -> bool:
+    """Whether the figure at [start, end) counts something ("1517 people died") rather than
+    naming a year ("in 1929 banks failed", "1929 was the worst year")."""
+    nxt = _NEXT_WORD.match(text, end)
+    if nxt is None or nxt.group(1).lower() not in COUNT_NOUNS:
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 12), start)
+    return before is None or before.group(1).lower() not in TIME_WORDS_BEFORE
+
+
+def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> list[Quantity]:
+    """Every quantity in `text`, in text order; `years` are the spans of year mentions, which
+    are left out unless they count something ("1517 people")."""
+    found: list[Quantity] = []
+    taken = bytearray(len(text) + 1)  # characters already read as part of a quantity
+    year_spans = set(years or ())
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
+    def add(value: float, unit: str, a: int, b: int, scale: float = 1.0) -> None:
+        hedge = ""
+        m = _HEDGE_BEFORE.search(text, max(0, a - 20), a)
+        if m:
+            hedge = _HEDGES[re.sub(r"\s+", " ", m.group(1).lower())]
+            a = m.start(1)
+        nxt = _NEXT_WORD.match(text, b)
+        found.append(Quantity(value, unit, hedge, a, b, nxt.group(1).lower() if nxt else "",
+                              scale=scale))
+        taken[a:b] = b"\x01" * (b - a)
+
+    for m in _HALF.finditer(text):  # "over half": a percentage
+        add(50.0, "percent", m.start(1), m.end(1))
+    for m in _ONE_IN.finditer(text):  # "one in four": a percentage
+        n = _words_value(m.group(2)) if not m.group(2).isdigit() else float(m.group(2))
+        if n:
+            add(100.0 / n, "percent", m.start(), m.end())
+    for m in _FIGURES.finditer(text):
+        a, b = m.start(), m.end()
+        if not free(a, b):
+            continue
+        digits = m.group(3)
+        if _is_day(text, a, m.end()):
+            continue
+        value = float(digits.replace(",", ""))
+        unit = "money" if m.group(2) else "count"
+        after = b
+        scale = 1.0
+        sm = _SCALE_AFTER.match(text, after)
+        if sm:
+            scale = _SCALE[sm.group(1).lower()]
+            value *= scale
+            after = sm.end()
+        pm = _PERCENT.match(text, after)
+        if pm:
+            unit, after = "percent", pm.end()
+        else:
+            mm = _MONEY_WORDS.match(text, after)
+            if mm:
+                unit, after = "money", mm.end()
+        if m.group(1):
+            value = -value
+        if (m.start(3), m.end(3)) in year_spans or (
+                unit == "count" and not sm and "," not in digits and "." not in digits
+                and 1000 <= value <= 2099):
+            # a year, unless it counts something and no time word comes before it
+            if not counts_something(text, a, b):
+                continue
+        add(value, unit, a, after, scale)
+    for m in _WORDS.finditer(text):
+        a, b = m.start(1), m.end()
+        phrase = m.group(1).strip(" -")
+        if not phrase or not free(a, b):
+            continue
+        frac = m.group(2)
+        if frac:
+            head = phrase
+            n = _words_value(head) if head.lower() not in ("a", "an") else 1.0
+            if n is None:
+                continue
+            add(100.0 * n * _FRACTIONS[frac.lower()], "percent", a, b)
+            continue
+        value = _words_value(phrase)
+        first_word = re.split(r"[\s-]+", phrase.lower())[0]
+        if value is None or phrase.lower() == "one" or first_word in _SCALE:
+            continue  # "one" is mostly a pronoun; "the hundred years" names something
+        end = a + len(phrase)
+        after = end
+        last_word = re.split(r"[\s-]+", phrase.lower())[-1]
+        scale = _SCALE[last_word] if last_word in ("thousand", "million", "billion") else 1.0
+        pm = _PERCENT.match(text, after)
+        unit = "count"
+        if pm:
+            unit, after = "percent", pm.end()
+        else:
+            mm = _MONEY_WORDS.match(text, after)
+            if mm:
+                unit, after = "money", mm.end()
+        add(value, unit, a, after, scale)
+    found.sort(key=lambda q: q.start)
+    return _ranges(text, found)
+
+
+_RANGE_LINK: Final = re.compile(r"\s*(?:-|–|—|to|and)\s*$", re.IGNORECASE)
+_BETWEEN: Final = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+
+
+def _ranges(text: str, found: list[Quantity]) -> list[Quantity]:
+    """'12-13 million', '12 to 13 million', 'between 12 and 13 million', '24–25%', '$25 to
+    $30 billion': two figures joined into one range, the second's scale and unit shared."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        q = found[i]
+        if i + 1 < len(found):
+            r = found[i + 1]
+            link = text[q.end:r.start]
+            if len(link) <= 5 and _RANGE_LINK.fullmatch(link) and (
+                    link.strip().lower() != "and"
+                    or _BETWEEN.search(text, max(0, q.start - 8), q.start)):
+                value = q.value * r.scale if q.scale == 1.0 and r.scale != 1.0 else q.value
+                unit = r.unit if q.unit == "count" else q.unit
+                if value <= r.value and (unit == r.unit or r.unit == "count"):
+                    out.append(Quantity(value, unit, q.hedge, q.start, r.end, r.noun, r.value,
+                                        r.scale))
+                    i += 2
+                    continue
+        out.append(q)
+        i += 1
+    return out
+
+
+__all__ = ["COUNT_NOUNS", "MEASURE_NOUNS", "Quantity", "counts_something", "find_quantities"]
