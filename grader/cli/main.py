@@ -137,6 +137,27 @@ def rubric_check(file: str) -> None:
     sys.exit(1)
 
 
+@cli.group()
+def facts() -> None:
+    """Test a rubric's fact sheet."""
+
+
+@facts.command("test")
+@click.argument("rubric", type=RUBRIC)
+def facts_test(rubric) -> None:
+    """Try each fact of RUBRIC's fact sheet: its own statement (and the statement reported)
+    must not be flagged; wrong versions (another year, figure or person) must be. Prints
+    what slipped; exit 1 if anything did."""
+    from ..evaluation.fact_trials import render_trials, run_fact_trials
+
+    if not rubric.facts:
+        raise click.ClickException(f"{rubric.id}: the rubric has no fact sheet")
+    trials = run_fact_trials(rubric)
+    click.echo(render_trials(trials))
+    if any(not t.ok for t in trials):
+        sys.exit(1)
+
+
 @rubric.command("list")
 def rubric_list() -> None:
     """Show the bundled rubrics."""
