@@ -37,18 +37,15 @@ def text_report(report: Report, width: int = 88) -> str:
             snippet = e.text if len(e.text) <= 100 else e.text[:97] + "..."
             out.append(f"    [{e.start}-{e.end}] \u201c{snippet}\u201d")
     out.append("")
-    if report.flags:
-        out.append("Factual errors")
-        for fl in report.flags:
-            out.append(f"  [{fl.start}-{fl.end}] \u201c{fl.text}\u201d")
-            out.extend(wrap.wrap(fl.message))
-        out.append("")
-    if report.review:
-        out.append("For you to check (not flagged; not for the student)")
-        for rv in report.review:
-            out.append(f"  [{rv.start}-{rv.end}] \u201c{rv.text}\u201d")
-            out.extend(wrap.wrap(rv.reason))
-        out.append("")
+    for title, items in (("Factual errors", [(f, f.message) for f in report.flags]),
+                         ("For you to check (not flagged; not for the student)",
+                          [(r, r.reason) for r in report.review])):
+        if items:
+            out.append(title)
+            for span, why in items:
+                out.append(f"  [{span.start}-{span.end}] \u201c{span.text}\u201d")
+                out.extend(wrap.wrap(why))
+            out.append("")
     w = report.writing
     if w.spelling or w.capitalisation:
         out.append("Writing")

@@ -147,6 +147,18 @@ def _is_day(text: str, start: int, end: int) -> bool:
     return before is not None and before.group(1).lower() in _MONTHS
 
 
+def _unit_after(text: str, at: int, unit: str) -> tuple[str, int]:
+    """A percent sign or words, or a money word, right after a figure ending at `at`: the
+    unit and where the quantity ends."""
+    pm = _PERCENT.match(text, at)
+    if pm:
+        return "percent", pm.end()
+    mm = _MONEY_WORDS.match(text, at)
+    if mm:
+        return "money", mm.end()
+    return unit, at
+
+
 def counts_something(text: str, start: int, end: int) -> bool:
     """Whether the figure at [start, end) counts something ("1517 people died") rather than
     naming a year ("in 1929 banks failed", "1929 was the worst year")."""
@@ -200,13 +212,7 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
             scale = _SCALE[sm.group(1).lower()]
             value *= scale
             after = sm.end()
-        pm = _PERCENT.match(text, after)
-        if pm:
-            unit, after = "percent", pm.end()
-        else:
-            mm = _MONEY_WORDS.match(text, after)
-            if mm:
-                unit, after = "money", mm.end()
+        unit, after = _unit_after(text, after, unit)
         if m.group(1):
             value = -value
         if (m.start(3), m.end(3)) in year_spans or (
@@ -237,14 +243,7 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
         after = end
         last_word = re.split(r"[\s-]+", phrase.lower())[-1]
         scale = _SCALE[last_word] if last_word in ("thousand", "million", "billion") else 1.0
-        pm = _PERCENT.match(text, after)
-        unit = "count"
-        if pm:
-            unit, after = "percent", pm.end()
-        else:
-            mm = _MONEY_WORDS.match(text, after)
-            if mm:
-                unit, after = "money", mm.end()
+        unit, after = _unit_after(text, after, "count")
         add(value, unit, a, after, scale)
     found.sort(key=lambda q: q.start)
     return _ranges(text, found)
