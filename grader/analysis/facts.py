@@ -11,7 +11,7 @@ from ..rubric.cues import Hit, Phrase
 from ..rubric.model import Fact, FactCheck, Rubric
 from ..text.dates import MONTHS, YearMention
 from ..text.document import Document
-from ..text.numbers import MEASURE_NOUNS, Quantity, find_quantities
+from ..text.numbers import MEASURE_NOUNS, TIME_UNITS, Quantity, find_quantities
 from .people import People
 
 ANAPHORS: Final = frozenset("this it that these".split())
@@ -558,27 +558,27 @@ def _number_flags(doc: Document, hits: list[tuple[Fact, FactCheck, Hit, bool]],
                 continue
             # the quantity belongs to the nearest trigger of a check of its unit; a measure
             # ("300 miles") only to a check whose trigger names it
-            near: list[tuple[int, Fact, FactCheck, Hit]] = []
+            near: list[tuple[int, Fact, FactCheck, Hit, Quantity]] = []
             for k, (fact, check, hs) in checks.items():
-                if check.unit != q.unit or (q.noun in MEASURE_NOUNS and not any(
-                        q.noun.startswith(w) for w in check.trigger.words())):
+                said = _as_checked(q, check)
+                if said is None:
                     continue
                 i = bisect_right(firsts[k], tok)
                 for hit in hs[max(0, i - 1):i + 1]:
-                    near.append((_token_distance(doc, tok, hit), fact, check, hit))
+                    near.append((_token_distance(doc, tok, hit), fact, check, hit, said))
             if not near:
                 continue
-            best = min(d for d, _, _, _ in near)
-            for d, fact, check, hit in near:
+            best = min(d for d, _, _, _, _ in near)
+            for d, fact, check, hit, said in near:
                 if d != best or (id(check), hit.first) not in active \
-                        or q.agrees(check.low, check.high) \
+                        or said.agrees(check.low, check.high) \
                         or not _year_fits(doc, tok, check):
                     continue
                 trigger_clauses = {clause[a] for a in range(hit.first, hit.last)}
-                found = doc.text[q.start:q.end]
+                found = doc.text[said.start:said.end]
                 if clause[tok] in trigger_clauses:
-                    lo = min(q.start, doc.tokens[hit.first].start)
-                    hi = max(q.end, doc.tokens[hit.last - 1].end)
+                    lo = min(said.start, doc.tokens[hit.first].start)
+                    hi = max(said.end, doc.tokens[hit.last - 1].end)
                     flags.append(_flag(doc, fact, check, "wrong_number", lo, hi, found,
                                        check.expected or _range_text(check)))
                 elif any(abs(clause[tok] - c) == 1 for c in trigger_clauses):
@@ -588,6 +588,19 @@ def _number_flags(doc: Document, hits: list[tuple[Fact, FactCheck, Hit, bool]],
                         f"Is \u201c{found}\u201d about this? The fact sheet says: "
                         f"{_statement(fact, check)}."))
     return flags
+
+
+def _as_checked(q: Quantity, check: FactCheck) -> Quantity | None:
+    """The quantity in the check's unit, or None when it cannot answer the check: another
+    unit; a length of time for a check of another unit of time is converted ("three years"
+    for a check in months: 36); a measure ("300 miles") only for a check whose trigger
+    names it."""
+    if check.unit in TIME_UNITS:
+        return q.in_unit(check.unit)
+    if check.unit != q.unit or (q.noun in MEASURE_NOUNS and not any(
+            q.noun.startswith(w) for w in check.trigger.words())):
+        return None
+    return q
 
 
 def _token_distance(doc: Document, tok: int, hit: Hit) -> int:
@@ -628,6 +641,8 @@ def _year_fits(doc: Document, tok: int, check: FactCheck) -> bool:
 def _range_text(check: FactCheck) -> str:
     def show(v: float) -> str:
         text = f"{v:,.1f}".rstrip("0").rstrip(".")
+        if check.unit in TIME_UNITS:
+            return f"{text} {check.unit}"
         return text + ("%" if check.unit == "percent" else "")
     if check.low == check.high:
         return show(check.low)

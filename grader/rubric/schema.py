@@ -269,7 +269,9 @@ class FactCheckSchema(Schema):
     range = fields.List(fields.Float(), load_default=None, allow_none=True,
                         validate=validate.Length(equal=2))
     unit = fields.String(load_default="count",
-                         validate=validate.OneOf(["count", "percent", "money"]))
+                         validate=validate.OneOf(["count", "percent", "money", "minutes",
+                                                  "hours", "days", "weeks", "months",
+                                                  "years"]))
 
     @validates_schema
     def _number_needs_a_value(self, data, **_):

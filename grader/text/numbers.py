@@ -78,6 +78,18 @@ class Quantity:
     noun: str = ""
     high: float = float("nan")
     scale: float = 1.0
+    noun_end: int = -1  # where `noun` ends
+
+    def in_unit(self, unit: str) -> Quantity | None:
+        """This quantity as a length of time in `unit` ("minutes" … "years"), when it is
+        one ("three years" in months: 36); None otherwise."""
+        per = TIME_UNITS.get(self.noun)
+        if per is None or self.unit != "count":
+            return None
+        k = per / TIME_UNITS[unit]
+        high = self.high * k if self.high == self.high else self.high
+        return Quantity(self.value * k, unit, self.hedge, self.start, self.noun_end,
+                        self.noun, high, self.scale, self.noun_end)
 
     def top(self) -> float:
         return self.value if self.high != self.high else self.high  # nan: no range
@@ -130,6 +142,11 @@ MEASURE_NOUNS: Final = frozenset(
     "miles mile km kilometres kilometers metres meters feet foot yards inches tons tonnes "
     "pounds kg kilograms knots mph days day weeks week months month years year hours hour "
     "minutes minute seconds degrees acres hectares".split())
+# How long each time word is, in days: a duration check compares lengths in its own unit
+TIME_UNITS: Final = {
+    "minute": 1 / 1440, "minutes": 1 / 1440, "hour": 1 / 24, "hours": 1 / 24, "day": 1.0,
+    "days": 1.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375,
+    "year": 365.25, "years": 365.25}
 _MONTHS: Final = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
@@ -187,7 +204,7 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
             a = m.start(1)
         nxt = _NEXT_WORD.match(text, b)
         found.append(Quantity(value, unit, hedge, a, b, nxt.group(1).lower() if nxt else "",
-                              scale=scale))
+                              scale=scale, noun_end=nxt.end() if nxt else b))
         taken[a:b] = b"\x01" * (b - a)
 
     for m in _HALF.finditer(text):  # "over half": a percentage
@@ -270,7 +287,7 @@ def _ranges(text: str, found: list[Quantity]) -> list[Quantity]:
                 unit = r.unit if q.unit == "count" else q.unit
                 if value <= r.value and (unit == r.unit or r.unit == "count"):
                     out.append(Quantity(value, unit, q.hedge, q.start, r.end, r.noun, r.value,
-                                        r.scale))
+                                        r.scale, r.noun_end))
                     i += 2
                     continue
         out.append(q)
@@ -278,4 +295,5 @@ def _ranges(text: str, found: list[Quantity]) -> list[Quantity]:
     return out
 
 
-__all__ = ["COUNT_NOUNS", "MEASURE_NOUNS", "Quantity", "counts_something", "find_quantities"]
+__all__ = ["COUNT_NOUNS", "MEASURE_NOUNS", "TIME_UNITS", "Quantity", "counts_something",
+           "find_quantities"]

@@ -33,6 +33,10 @@ RUBRIC = textwrap.dedent("""
         statement: About 200 men marched from Jarrow to London in 1936
         checks:
           - {type: number, trigger: "march*", value: 200, tolerance: 0.1}
+      - id: F5
+        statement: The Jarrow March took about a month (5 to 31 October 1936)
+        checks:
+          - {type: number, trigger: "march*", range: [3, 5], unit: weeks}
       - id: F4
         statement: The May Report of 1931 called for £96 million of cuts
         checks:
@@ -61,6 +65,8 @@ def flagged(text, rubric):
     ("Over 5 million people were out of work in 1933.", "F1", "Over 5 million"),
     ("In 1932 one in two workers was unemployed.", "F2", "one in two"),
     ("In 1932 nearly 9 million were out of work.", "F1", "nearly 9 million"),
+    ("The march from Jarrow lasted three months.", "F5", "three months"),
+    ("The Jarrow March took 2 days.", "F5", "2 days"),
     ("By 1932 unemployment had reached 5-6 million.", "F1", "5-6 million"),
 ])
 def test_wrong_quantities_are_flagged(slump, text, fact, found):
@@ -84,6 +90,8 @@ def test_wrong_quantities_are_flagged(slump, text, fact, found):
     "In 1932 unemployment was 21–22%.",
     "Unemployment rose from about 1 million in 1929 to about 3 million in 1932.",
     "About 200 men marched and 3 million were unemployed in 1932.",
+    "The Jarrow March took about a month.",
+    "The marchers walked for 26 days, about 4 weeks.",
 ])
 def test_right_hedged_other_time_and_negated_quantities_are_not_flagged(slump, text):
     assert flagged(text, slump) == []
