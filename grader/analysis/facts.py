@@ -121,6 +121,8 @@ def read_facts(doc: Document, rubric: Rubric) -> FactFindings:
                     flags.extend(_polarity_flags(doc, people, fact, check, hit))
                 elif check.type == "place":
                     flags.extend(_place_flags(doc, people, fact, check, hit))
+                elif check.type == "order":
+                    flags.extend(_order_flags(doc, fact, check, hit))
     review: list[Review] = []
     flags.extend(_date_flags(doc, date_events, facts, people, claimants, review))
     if number_hits:
@@ -1000,6 +1002,48 @@ def _blocked_before(doc: Document, i: int) -> bool:
         if doc.tokens[j].norm in BLOCKING:
             return True
     return False
+
+
+# Words that put two events in order: "A led to B" (A first), "A after B" (B first)
+FIRST_THEN: Final = frozenset(
+    "led lead leads caused causes causing triggered provoked prompted so then therefore thus "
+    "before resulted until".split())
+THEN_FIRST: Final = frozenset("after because following due response reaction since".split())
+
+
+def _order_flags(doc: Document, fact: Fact, check: FactCheck, hit: Hit) -> list[Flag]:
+    """An essay that puts the trigger's event after `later`'s (the fact's order reversed):
+    "the Blockade led to the new currency", "after the Blockade the currency came",
+    "the currency was a response to the Blockade"."""
+    if check.later is None or doc.negated[hit.first] or not _asserted(doc, hit.first):
+        return []
+    s = doc.sentences[hit.sentence]
+    out: list[Flag] = []
+    for b in check.later.find(doc, s.first, s.last):
+        if b.first < hit.last and hit.first < b.last:
+            continue
+        lo, hi = (hit, b) if hit.first < b.first else (b, hit)
+        between = {doc.tokens[i].norm for i in range(lo.last, hi.first)}
+        fwd, back = bool(between & FIRST_THEN), bool(between & THEN_FIRST)
+        if fwd == back:  # no order word between (or both): look before the first event
+            if fwd or not any(doc.tokens[i].norm in ("after", "following", "before")
+                              for i in range(s.first, lo.first)):
+                continue
+            opener = next(doc.tokens[i].norm for i in range(s.first, lo.first)
+                          if doc.tokens[i].norm in ("after", "following", "before"))
+            # "After A, B": A first; "Before A, B": B first
+            first_is_lo = opener != "before"
+        else:
+            first_is_lo = fwd
+        if doc.negated[b.first] or any(doc.negated[i] for i in range(lo.last, hi.first)):
+            continue
+        claimed_first = lo if first_is_lo else hi
+        if claimed_first is b:  # `later`'s event told as coming first
+            start, end = _clause_span(doc, lo.first, hi.last - 1)
+            found = doc.text[start:end]
+            out.append(_flag(doc, fact, check, "wrong_order", start, end, found,
+                             check.expected or fact.right or fact.statement))
+    return out
 
 
 def _place_flags(doc, people, fact, check, hit) -> list[Flag]:

@@ -290,6 +290,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 expect=c["expect"], hedged=c["hedged"], side=c["side"],
                 anaphora=c["anaphora"], role=c["role"],
                 found=c["found"], expected=c["expected"], statement=c["statement"],
+                later=phrase(c["later"], f"{where}.later"),
                 **_number_range(c),
             ))
         facts.append(Fact(fact["id"], fact["statement"], fact["right"], checks))
@@ -309,7 +310,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
         lexicon.add_words(c.words())
     for fact in facts:
         for ch in fact.checks:
-            for p in (ch.trigger, ch.verbs, ch.context):
+            for p in (ch.trigger, ch.verbs, ch.context, ch.later):
                 if p is not None:
                     lexicon.add_words(p.words())
     lexicon.freeze()

@@ -62,6 +62,8 @@ class FactCheck:
     low: float = 0.0
     high: float = 0.0
     unit: str = "count"
+    # order checks: the event that came after the trigger's
+    later: Phrase | None = None
     # the trigger's head words ("the ban" points back to it), filled on first use
     trigger_heads: frozenset[str] | None = field(default=None, repr=False, compare=False)
 

@@ -242,7 +242,7 @@ class FactCheckSchema(Schema):
 
     type = fields.String(required=True,
                          validate=validate.OneOf(["date", "person", "members", "polarity",
-                                                  "place", "number"]))
+                                                  "place", "number", "order"]))
     trigger = fields.String(required=True)
     who = fields.List(fields.String(), load_default=list)
     verbs = fields.String(load_default=None, allow_none=True)
@@ -263,6 +263,8 @@ class FactCheckSchema(Schema):
     found = fields.String(load_default=None, allow_none=True)
     expected = fields.String(load_default=None, allow_none=True)
     statement = fields.String(load_default=None, allow_none=True)
+    # order checks: the event that came after the trigger's
+    later = fields.String(load_default=None, allow_none=True)
     # number checks: the right value with a tolerance (a fraction of it), or a range
     value = fields.Float(load_default=None, allow_none=True)
     tolerance = fields.Float(load_default=0.1, validate=validate.Range(min=0, max=1))
@@ -284,6 +286,9 @@ class FactCheckSchema(Schema):
                 raise ValidationError("range must be [low, high] with low <= high", "range")
         elif data.get("value") is not None or data.get("range") is not None:
             raise ValidationError("value and range are for number checks only", "value")
+        if (data.get("type") == "order") != (data.get("later") is not None):
+            raise ValidationError("an order check needs later (the event that came after "
+                                  "the trigger's), and only an order check takes it", "later")
 
 
 class FactSchema(Schema):
