@@ -65,7 +65,7 @@ BLIND_SETS = Path(__file__).parent / "fixtures" / "blind"
 @pytest.mark.parametrize("essays, rubric_file, floors", [
     # (precision, recall, most flags on correct claims, least presence F1): a little under
     # the figures of 2026-12-07, so a change that loses ground fails here
-    ("stalin16/essays.jsonl", None, (0.93, 0.55, 2, 0.97)),
+    ("stalin16/essays.jsonl", None, (0.93, 0.58, 3, 0.97)),
     ("coldwar/essays.jsonl", "coldwar/rubric/coldwar-causes.yaml", (0.85, 0.53, 2, 0.97)),
     ("crash/essays.jsonl", "crash/rubric_v2/crash-depression.yaml", (0.85, 0.54, 4, 0.96)),
 ], ids=["stalin16", "coldwar", "crash-numbers"])

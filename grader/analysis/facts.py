@@ -1007,7 +1007,7 @@ def _blocked_before(doc: Document, i: int) -> bool:
 # Words that put two events in order: "A led to B" (A first), "A after B" (B first)
 FIRST_THEN: Final = frozenset(
     "led lead leads caused causes causing triggered provoked prompted so then therefore thus "
-    "before resulted until".split())
+    "before resulted until later afterwards afterward subsequently".split())
 THEN_FIRST: Final = frozenset("after because following due response reaction since".split())
 
 
@@ -1024,13 +1024,13 @@ def _order_flags(doc: Document, fact: Fact, check: FactCheck, hit: Hit) -> list[
             continue
         lo, hi = (hit, b) if hit.first < b.first else (b, hit)
         between = {doc.tokens[i].norm for i in range(lo.last, hi.first)}
+        if ";" in between or ":" in between:  # two statements, not one
+            continue
         fwd, back = bool(between & FIRST_THEN), bool(between & THEN_FIRST)
-        if fwd == back:  # no order word between (or both): look before the first event
-            if fwd or not any(doc.tokens[i].norm in ("after", "following", "before")
-                              for i in range(s.first, lo.first)):
+        if fwd == back:  # no order word between (or both): an opening "After A, B"
+            opener = doc.tokens[s.first].norm
+            if fwd or opener not in ("after", "following", "before"):
                 continue
-            opener = next(doc.tokens[i].norm for i in range(s.first, lo.first)
-                          if doc.tokens[i].norm in ("after", "following", "before"))
             # "After A, B": A first; "Before A, B": B first
             first_is_lo = opener != "before"
         else:
@@ -1039,7 +1039,8 @@ def _order_flags(doc: Document, fact: Fact, check: FactCheck, hit: Hit) -> list[
             continue
         claimed_first = lo if first_is_lo else hi
         if claimed_first is b:  # `later`'s event told as coming first
-            start, end = _clause_span(doc, lo.first, hi.last - 1)
+            # the span: the clause of the trigger's event, the one put in the wrong place
+            start, end = _clause_span(doc, hit.first, hit.last - 1)
             found = doc.text[start:end]
             out.append(_flag(doc, fact, check, "wrong_order", start, end, found,
                              check.expected or fact.right or fact.statement))

@@ -139,3 +139,24 @@ def test_someone_the_members_fell_out_with_is_not_a_member(rubric):
     assert "F13" not in [f for f, _, _ in flags(text, rubric)]
     assert "F13" in [f for f, _, _ in flags(
         "Stalin joined Trotsky in the United Opposition.", rubric)]
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("After Lenin died, Stalin became General Secretary.", "F5"),
+    ("Trotsky was deported, then expelled from the party.", "F15"),
+    ("Trotsky was deported in 1929 and afterwards expelled from the party.", "F15"),
+])
+def test_events_told_in_the_wrong_order_are_flagged(rubric, text, fact):
+    assert (fact, "wrong_order") in [(f, k) for f, k, _ in flags(text, rubric)]
+
+
+@pytest.mark.parametrize("text", [
+    "Stalin became General Secretary before Lenin died.",
+    "As General Secretary after Lenin's death, Stalin appointed his allies.",
+    "Trotsky was exiled after being expelled from the party.",
+    "Trotsky was expelled from the party and later deported.",
+    "Trotsky was sent to Alma-Ata in 1928 and, the following year, deported; Zinoviev "
+    "and Kamenev were expelled in 1927.",
+])
+def test_the_right_order_is_not_flagged(rubric, text):
+    assert "wrong_order" not in [k for _, k, _ in flags(text, rubric)]
