@@ -51,6 +51,17 @@ def _figure(tok: Token) -> bool:
     return tok.norm in NUMBER_WORDS
 
 
+def _month_may(tokens: Sequence[Token], i: int, last: int) -> bool:
+    """'May' the month, not the modal: capitalised inside a sentence, or before a figure
+    ("in may 1923", "May 4th"). A capitalised "Perhaps" or "Maybe" is still a hedge."""
+    tok = tokens[i]
+    if tok.norm != "may":
+        return False
+    nxt = tokens[i + 1].text if i + 1 < last else ""
+    return nxt[:1].isdigit() or (tok.capitalised and i > 0
+                                 and tokens[i - 1].norm not in (".", "!", "?"))
+
+
 def is_negator(tok: Token) -> bool:
     low = tok.norm
     return low in NEGATORS or low.endswith("n't")
@@ -132,7 +143,7 @@ def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
                     if j > i + 1 and not tokens[j].is_word and tokens[j].text in ",;:":
                         break
                     reported[j] = True
-            elif tok.norm in MODALS and not tok.capitalised or tok.norm == "if":
+            elif tok.norm in MODALS and not _month_may(tokens, i, last) or tok.norm == "if":
                 # "would/could/might…" hedge what follows them in the clause; "if/unless"
                 # make their clause and the next one hypothetical.
                 cl = clauses[i]

@@ -108,3 +108,11 @@ def test_english_words_misspellings_and_unrelated_glue_stay_whole():
                      "sat", "onthemat", "quietly"]
     assert lx.glued_cut("nucleustravels") == 7
     assert lx.glued_cut("ribosomse") is None  # a misspelling of a rubric word
+
+
+def test_a_capitalised_hedge_is_a_hedge_and_the_month_may_is_not():
+    doc = build_document("Perhaps Lenin died in 1923. Lenin died in may 1923. In May 1924 "
+                         "he spoke.")
+    first_died, second_died = [doc.modal[t.index] for t in doc.tokens if t.text == "died"]
+    assert first_died and not second_died
+    assert not any(doc.modal[t.index] for t in doc.tokens if t.text == "spoke")
