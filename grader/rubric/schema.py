@@ -286,6 +286,8 @@ class FactCheckSchema(Schema):
                 raise ValidationError("range must be [low, high] with low <= high", "range")
         elif data.get("value") is not None or data.get("range") is not None:
             raise ValidationError("value and range are for number checks only", "value")
+        if data.get("type") == "date" and not data.get("years"):
+            raise ValidationError("a date check needs years: the right years", "years")
         if (data.get("type") == "order") != (data.get("later") is not None):
             raise ValidationError("an order check needs later (the event that came after "
                                   "the trigger's), and only an order check takes it", "later")

@@ -128,6 +128,7 @@ def test_the_correction_names_the_right_value_in_plain_words(slump):
     ("{type: number, trigger: march, range: [300, 200]}", "range"),
     ("{type: number, trigger: march, value: 2, unit: furlongs}", "unit"),
     ("{type: date, trigger: march, years: [1936], value: 2}", "value"),
+    ("{type: date, trigger: march}", "years"),
 ])
 def test_a_number_check_without_a_value_or_with_a_bad_one_is_refused(check, problem):
     bad = RUBRIC.split("    facts:")[0] + textwrap.dedent(f"""
