@@ -854,7 +854,7 @@ def _person_flags(doc, people, fact, check, hit) -> list[Flag]:
     start, end = _clause_span(doc, min(ref.index, hit.first), max(ref.last, hit.last) - 1)
     name = doc.text[doc.tokens[ref.index].start:doc.tokens[ref.last - 1].end]
     return [_flag(doc, fact, check, "wrong_person", start, end, _plain_name(name),
-                  check.expected or _names(doc, check.right))]
+                  check.expected or check.right_names)]
 
 
 def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
@@ -916,7 +916,7 @@ def _member_flag(doc, fact, check, hit, r) -> list[Flag]:
     start, end = _clause_span(doc, min(r.index, hit.first), max(r.last, hit.last) - 1)
     name = doc.text[doc.tokens[r.index].start:doc.tokens[r.last - 1].end]
     return [_flag(doc, fact, check, "wrong_person", start, end, _plain_name(name),
-                  check.expected or _names(doc, check.right))]
+                  check.expected or check.right_names)]
 
 
 def _hit_firsts(doc: Document, phrase: Phrase, s) -> list[int]:
@@ -1066,7 +1066,7 @@ def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
             lo = before.index if before is not None else hit.first
             start, end = doc.tokens[lo].start, doc.tokens[m.last - 1].end
             return [_flag(doc, fact, check, "wrong_place", start, end,
-                          doc.text[m.start:m.end], check.expected or _names(doc, check.right))]
+                          doc.text[m.start:m.end], check.expected or check.right_names)]
     return []
 
 
@@ -1094,10 +1094,6 @@ def _plain_name(text: str) -> str:
         if text.endswith(suffix):
             return text[: -len(suffix)]
     return text
-
-
-def _names(doc: Document, ids) -> str:
-    return ", ".join(sorted(ids))
 
 
 def _flag(doc: Document, fact: Fact, check: FactCheck, kind: str, start: int, end: int,

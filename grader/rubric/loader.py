@@ -314,6 +314,11 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 if p is not None:
                     lexicon.add_words(p.words())
     lexicon.freeze()
+    for fact in facts:
+        for ch in fact.checks:
+            names = [lexicon.entities[e].name for e in sorted(ch.right) if e in lexicon.entities]
+            ch.right_names = (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1
+                              else "".join(names))
     sc = clean["scoring"]
     scoring = Scoring(
         count=sc["count"],

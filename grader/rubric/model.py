@@ -64,6 +64,8 @@ class FactCheck:
     unit: str = "count"
     # order checks: the event that came after the trigger's
     later: Phrase | None = None
+    # the names of `right`, for a correction ("Krupskaya and Lenin")
+    right_names: str = ""
     # the trigger's head words ("the ban" points back to it), filled on first use
     trigger_heads: frozenset[str] | None = field(default=None, repr=False, compare=False)
 

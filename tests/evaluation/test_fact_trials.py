@@ -77,3 +77,10 @@ def test_a_rubric_without_facts_is_a_clear_error(tmp_path):
     path.write_text(RUBRIC.split("facts:")[0] + BANDS)
     res = CliRunner().invoke(cli, ["facts", "test", str(path)])
     assert res.exit_code == 1 and "has no fact sheet" in res.output
+
+
+def test_a_person_flag_without_expected_names_the_right_people():
+    from grader import grade
+
+    [flag] = grade("Stanley Baldwin led the National Government.", parse_rubric(RUBRIC)).flags
+    assert flag.fact == "F3" and flag.expected == "Ramsay MacDonald"
