@@ -164,7 +164,7 @@ def parse_rubric(text_or_data: str | dict, base_dir: Path | None = None,
         problems = name_factor_places(flatten_errors(exc.messages), data)
         raise RubricError([Problem(p, m) for p, m in problems], source) from None
     fact_data = _load_facts(clean.get("facts"), base_dir, source)
-    model_answer = _read_model_answer(clean.get("model_answer"), base_dir)
+    model_answer = _read_model_answer(clean.get("model_answer"), base_dir, source)
     return compile_rubric(clean, fact_data, model_answer, source, data)
 
 
@@ -178,10 +178,15 @@ def _find_file(name: str, base_dir: Path | None) -> Path | None:
     return None
 
 
-def _read_model_answer(name: str | None, base_dir: Path | None) -> str | None:
+def _read_model_answer(name: str | None, base_dir: Path | None, source: str) -> str | None:
+    """The model answer named by a rubric file; a name that is not found is an error for a
+    rubric read from a file (an uploaded rubric has no folder to look in: it goes without)."""
     if not name:
         return None
     path = _find_file(name, base_dir)
+    if path is None and base_dir is not None:
+        raise RubricError([Problem("model_answer", f"model answer '{name}' not found beside "
+                                                   "the rubric or in model_answers/")], source)
     return path.read_text(encoding="utf-8") if path else None
 
 

@@ -114,6 +114,11 @@ def test_rubric_check_and_list(runner, tmp_path):
     assert "factor 'a'.identify[0]: unknown lexicon entry '@ghost'" in res.output
     listed = runner.invoke(cli, ["rubric", "list"])
     assert "stalin-rise" in listed.output and "ww1-causes" in listed.output
+    missing = tmp_path / "missing.yaml"
+    missing.write_text("id: x\ntitle: T\nquestion: Q\nmodel_answer: nowhere.md\nfactors:\n"
+                       "  - {id: a, title: A, identify: ['a']}\n")
+    res = runner.invoke(cli, ["rubric", "check", str(missing)])
+    assert res.exit_code == 1 and "model answer 'nowhere.md' not found" in res.output
 
 
 def test_eval_prints_figures_and_disagreements(runner, tmp_path):
