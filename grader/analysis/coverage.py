@@ -20,7 +20,9 @@ DISCLAIMERS: Final = compile_phrase(
     "different topic|another topic|different subject|another subject|not relevant|irrelevant|"
     "another story|different story|off topic|off-topic|beside the point|unrelated|"
     "not part of this essay|not what this essay|nothing to do with|"
-    "other dictators|other dictatorships")
+    "other dictators|other dictatorships|"
+    "space to go into|room to go into|time to go into|enough space|enough room|no space|"
+    "no room|not got space|another essay|for another time|space to discuss|room to discuss")
 DIRECT_NEGATORS: Final = frozenset("no not never without".split())
 # Openers that carry a passage on: "This meant…", "He…", "As a result…".
 CONTINUERS: Final = frozenset("this that these it its he she they his her their him them so thus "

@@ -50,6 +50,15 @@ def test_explicit_negation_of_a_factor_gives_zero(rubric):
     assert lv["socialism_in_one_country"] == 0
 
 
+@pytest.mark.parametrize("aside", [
+    "The purges also mattered, but I haven't got space to go into them here.",
+    "The purges were important too, but there is no room to discuss them.",
+    "The purges are a subject for another essay.",
+])
+def test_a_factor_set_aside_for_lack_of_space_gives_zero(rubric, aside):
+    assert levels("Trotsky was Stalin's main rival. " + aside, rubric)["purges"] == 0
+
+
 def test_a_keyword_list_is_at_most_identified(rubric):
     text = ("Testament. Funeral. Socialism in One Country. Factionalism. Purges. Trotsky. "
             "Zinoviev. Kamenev. Bukharin. General Secretary. 1924. 1927.")
