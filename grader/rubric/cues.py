@@ -145,6 +145,10 @@ class Phrase:
     def words(self) -> set[str]:
         return {w.norm for alt in self.alternatives for w in alt if w.entity is None}
 
+    def prefixes(self) -> set[str]:
+        """The prefix words (`assassinat*`), whose misspellings are corrected too."""
+        return {w.norm for alt in self.alternatives for w in alt if w.prefix}
+
     def entities(self) -> set[str]:
         return {w.entity for alt in self.alternatives for w in alt if w.entity}
 
@@ -256,6 +260,9 @@ class AllOf:
 
     def words(self) -> set[str]:
         return set().union(*(p.words() for p in self.parts))
+
+    def prefixes(self) -> set[str]:
+        return set().union(*(p.prefixes() for p in self.parts))
 
     def entities(self) -> set[str]:
         return set().union(*(p.entities() for p in self.parts))

@@ -311,8 +311,10 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
         for c in [*f.identify, *f.details, *f.links, *f.wrong] + (
                 [f.accept] if f.accept else []):
             lexicon.add_words(c.words())
+            lexicon.add_prefixes(c.prefixes())
     for c in links:
         lexicon.add_words(c.words())
+        lexicon.add_prefixes(c.prefixes())
     for fact in facts:
         for ch in fact.checks:
             for p in (ch.trigger, ch.verbs, ch.context, ch.later):

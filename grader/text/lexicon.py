@@ -12,6 +12,7 @@ from . import english
 from .tokens import CACHED_LENGTH, by_fields, normalise, stem, tokenize
 
 ARTICLES: Final = frozenset(("the", "a", "an"))
+PREFIX_MIN: Final = 6  # letters a cue prefix needs before its misspellings are corrected
 
 _SOUNDS: Final = (("tch", "ch"), ("kh", "k"), ("ck", "k"), ("ph", "f"), ("oo", "u"), ("w", "v"),
                   ("j", "g"), ("y", "i"), ("z", "s"), ("ie", "i"), ("ei", "i"))
@@ -78,6 +79,8 @@ class Lexicon:
     _longest: int | None = field(default=None, repr=False, compare=False)
     _starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _near: dict[tuple[str, int], list[str]] = field(default_factory=dict, repr=False, compare=False)
+    # cue prefixes of PREFIX_MIN letters or more (`assassinat*`), by first letter
+    _prefixes: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
@@ -89,6 +92,15 @@ class Lexicon:
             for w in alias:
                 self.vocabulary.add(w)
                 self.protected.add(w)
+
+    def add_prefixes(self, prefixes) -> None:
+        """Cue prefixes: a misspelt word starting with a near miss of one ("asassination"
+        for `assassinat*`) is corrected to start with it."""
+        for p in prefixes:
+            if len(p) >= PREFIX_MIN and p.isalpha():
+                group = self._prefixes.setdefault(p[0], [])
+                if p not in group:
+                    group.append(p)
 
     def add_words(self, words) -> None:
         """Cue words: misspellings of them are corrected too."""
@@ -196,9 +208,32 @@ class Lexicon:
                     found = self._closest(sound_key(norm), self._key_list)
                     if found is not None:
                         result = self._key_word[found]
+                if result is None:
+                    result = self._prefixed(norm)
         if len(self._cache) < 100_000 and len(norm) <= CACHED_LENGTH:
             self._cache[norm] = result
         return result
+
+    def _prefixed(self, norm: str) -> str | None:
+        """The word with its start put right to a cue prefix it misspells ("asassination" ->
+        "assassination" for `assassinat*`, "militerism" -> "militarism" for `militaris*`):
+        the first letter the same, the start within the edits a word of the prefix's length
+        may have; the longest prefix wins. None when no prefix is near."""
+        best: str | None = None
+        best_len = 0
+        best_cut = 0
+        for p in self._prefixes.get(norm[:1], []):
+            if len(p) <= best_len or norm.startswith(p):
+                continue
+            edits = max_edits(len(p))
+            fit = edits + 1  # the least distance over the places the prefix may end
+            for cut in range(max(2, len(p) - edits), min(len(norm), len(p) + edits) + 1):
+                d = OSA.distance(norm[:cut], p, score_cutoff=edits)
+                if d < fit or (d == fit and abs(cut - len(p)) < abs(best_cut - len(p))):
+                    fit, best_cut = d, cut
+            if fit <= edits:
+                best, best_len = p + norm[best_cut:], len(p)
+        return best
 
     def glued_cut(self, norm: str) -> int | None:
         """Where a lower-case word that is no word at all splits into a rubric word (a name's

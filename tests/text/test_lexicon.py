@@ -60,3 +60,13 @@ def test_the_quick_rejection_gives_the_answers_of_a_full_search():
     answers = [quick.correct(w) for w in words]
     assert answers == [full.correct(w) for w in words]
     assert sum(a is not None for a in answers) > 300  # the sample holds real corrections
+
+
+def test_a_misspelt_start_of_a_cue_prefix_is_put_right():
+    lx = lexicon()
+    lx.add_prefixes(["assassinat", "militaris", "purg"])  # "purg": too short to correct
+    assert lx.correct("asassination") == "assassination"
+    assert lx.correct("militerism") == "militarism"
+    assert lx.correct("porgatory") is None  # would be "purgatory" if "purg" were used
+    assert lx.correct("asessment") is None  # near no prefix
+    assert lx.correct("assistance") is None  # an English word is never corrected
