@@ -225,6 +225,10 @@ class Lexicon:
         for p in self._prefixes.get(norm[:1], []):
             if len(p) <= best_len or norm.startswith(p):
                 continue
+            # with at most two edits, one of the prefix's 2nd-4th letters is among the word's
+            # 2nd-5th (a cheap test before the distances)
+            if not any(c in norm[1:5] for c in p[1:4]):
+                continue
             edits = max_edits(len(p))
             fit = edits + 1  # the least distance over the places the prefix may end
             for cut in range(max(2, len(p) - edits), min(len(norm), len(p) + edits) + 1):
