@@ -286,7 +286,7 @@ def _range_distance(doc: Document, y: YearMention, lo: int, hi: int, leading: bo
     clause = doc.clause
     best = YEAR_CAP + 100
     a = max(lo, t + 1)
-    if a < hi and (leading or a - t <= 3):
+    if a < hi and (leading or (a - t <= 3 and not _coordinated(doc, t, a))):
         best = a - t + CLAUSE_PENALTY * (clause[a] - clause[t])
     a = min(hi - 1, t - 1)
     if a >= lo and not (leading and clause[a] < clause[t]):
@@ -306,7 +306,7 @@ def _list_distance(doc: Document, y: YearMention, tokens: list[int], leading: bo
         k = bisect_left(tokens, skip_hi)
     if k < len(tokens):
         a = tokens[k]
-        if leading or a - t <= 3:
+        if leading or (a - t <= 3 and not _coordinated(doc, t, a)):
             best = a - t + CLAUSE_PENALTY * (clause[a] - clause[t])
     k = bisect_left(tokens, t) - 1
     if k >= 0 and skip_lo <= tokens[k] < skip_hi:
@@ -316,6 +316,15 @@ def _list_distance(doc: Document, y: YearMention, tokens: list[int], leading: bo
         if not (leading and clause[a] < clause[t]):
             best = min(best, t - a + CLAUSE_PENALTY * (clause[t] - clause[a]))
     return best
+
+
+COORDINATORS: Final = frozenset(("and", "but", "or", "then"))
+
+
+def _coordinated(doc: Document, t: int, a: int) -> bool:
+    """'expelled in 1927 and deported in 1929': a coordinator between a year and the event
+    word after it starts another predicate, so the year is not that event's."""
+    return any(doc.tokens[k].norm in COORDINATORS for k in range(t + 1, a))
 
 
 def _leads_clause(doc: Document, y: YearMention) -> bool:

@@ -160,3 +160,12 @@ def test_events_told_in_the_wrong_order_are_flagged(rubric, text, fact):
 ])
 def test_the_right_order_is_not_flagged(rubric, text):
     assert "wrong_order" not in [k for _, k, _ in flags(text, rubric)]
+
+
+def test_a_year_before_and_belongs_to_the_predicate_it_ends(rubric):
+    """'expelled in 1927 and deported in 1929': 1927 is the expulsion's, not the
+    deportation's."""
+    assert flags("Trotsky was expelled from the party in 1927 and deported in 1929.",
+                 rubric) == []
+    assert ("F16", "wrong_date", "1925") in flags(
+        "Trotsky was expelled in 1927 and deported in 1925.", rubric)
