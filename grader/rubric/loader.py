@@ -323,6 +323,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
     lexicon.freeze()
     for fact in facts:
         for ch in fact.checks:
+            ch.trigger_words = frozenset(ch.trigger.words())
             names = [lexicon.entities[e].name for e in sorted(ch.right) if e in lexicon.entities]
             ch.right_names = (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1
                               else "".join(names))

@@ -66,6 +66,8 @@ class FactCheck:
     later: Phrase | None = None
     # the names of `right`, for a correction ("Krupskaya and Lenin")
     right_names: str = ""
+    # the trigger's plain words (a number check's measure words: "300 miles"), set at load
+    trigger_words: frozenset[str] = frozenset()
     # the trigger's head words ("the ban" points back to it), filled on first use
     trigger_heads: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
