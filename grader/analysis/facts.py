@@ -11,7 +11,13 @@ from ..rubric.cues import Hit, Phrase
 from ..rubric.model import Fact, FactCheck, Rubric
 from ..text.dates import MONTHS, YearMention
 from ..text.document import Document
-from ..text.numbers import MEASURE_NOUNS, TIME_UNITS, Quantity, find_quantities
+from .claim_flags import CLAUSE_PENALTY
+from .claim_flags import asserted as _asserted
+from .claim_flags import clause_span as _clause_span
+from .claim_flags import make_flag as _flag
+from .claim_flags import statement_of as _statement
+from .number_checks import number_flags
+from .order_checks import order_flags
 from .people import People
 
 ANAPHORS: Final = frozenset("this it that these".split())
@@ -39,7 +45,6 @@ BLOCKING: Final = frozenset(
 BLOCKING_REACH: Final = 6
 YEAR_CAP: Final = 12
 CONTEXT_REACH: Final = 15
-CLAUSE_PENALTY: Final = 4
 MONTH_NAMES: Final = {v: k.capitalize() for k, v in MONTHS.items()}
 
 
@@ -122,11 +127,11 @@ def read_facts(doc: Document, rubric: Rubric) -> FactFindings:
                 elif check.type == "place":
                     flags.extend(_place_flags(doc, people, fact, check, hit))
                 elif check.type == "order":
-                    flags.extend(_order_flags(doc, fact, check, hit))
+                    flags.extend(order_flags(doc, fact, check, hit))
     review: list[Review] = []
     flags.extend(_date_flags(doc, date_events, facts, people, claimants, review))
     if number_hits:
-        flags.extend(_number_flags(doc, number_hits, review))
+        flags.extend(number_flags(doc, number_hits, review))
     flags = _dedupe(flags)
     return FactFindings(flags, _review_left(review, flags))
 
@@ -240,10 +245,6 @@ def _blocked(people: People, a: int, b: int) -> bool:
     """Someone else stands between a claim and its subject ("against Stalin's plan to end
     the NEP"); a possessive naming the context itself ("Lenin's funeral") does not count."""
     return any(not (r.possessive and r.last == b) for r in people.between(a, b))
-
-
-def _asserted(doc: Document, i: int) -> bool:
-    return not (doc.reported[i] or doc.modal[i])
 
 
 def _date_event(doc: Document, people: People, check: FactCheck, hit: Hit) -> DateEvent | None:
@@ -516,154 +517,6 @@ def _time_phrase(doc: Document, c: int) -> bool:
 
 
 # --- numbers --------------------------------------------------------------------------------
-
-def _quantities(doc: Document) -> dict[int, list[tuple[Quantity, int]]]:
-    """The essay's quantities by sentence, each with the token it starts at (cached)."""
-    got: dict[int, list[tuple[Quantity, int]]] | None = doc.cache.get("quantities")
-    if got is not None:
-        return got
-    got = {}
-    starts = [t.start for t in doc.tokens]
-    years = [(y.start, y.end) for y in doc.years]
-    for q in find_quantities(doc.text, years):
-        i = bisect_right(starts, q.start) - 1
-        while i + 1 < len(starts) and doc.tokens[i].end <= q.start:
-            i += 1
-        if i >= 0 and doc.tokens[i].start < q.end:
-            # the figure itself, past hedge words ("about 9,000": the token of 9,000)
-            k = i
-            while k + 1 < len(starts) and starts[k + 1] < q.end \
-                    and not doc.tokens[k].text[:1].isdigit():
-                k += 1
-            got.setdefault(doc.sentence_of[i], []).append((q, k))
-    doc.cache["quantities"] = got
-    return got
-
-
-def _number_flags(doc: Document, hits: list[tuple[Fact, FactCheck, Hit, bool]],
-                  review: list[Review]) -> list[Flag]:
-    """A quantity of the check's unit bound to its trigger (the nearest number trigger in
-    the sentence) and outside the right values: flagged when in the trigger's clause, asked
-    about when in the clause next to it. Each quantity looks at the nearest hits of each
-    check only (a search, not a scan), so a sentence of many figures and triggers stays
-    linear."""
-    # sentence -> check -> its hits in text order
-    groups: dict[int, dict[int, tuple[Fact, FactCheck, list[Hit]]]] = {}
-    active: set[tuple[int, int]] = set()  # (check, first token) of hits not switched off
-    for fact, check, hit, on in hits:
-        group = groups.setdefault(hit.sentence, {})
-        if id(check) not in group:
-            group[id(check)] = (fact, check, [])
-        group[id(check)][2].append(hit)
-        if on:
-            active.add((id(check), hit.first))
-    quantities = _quantities(doc)
-    clause = doc.clause
-    budget = doc.budget
-    flags: list[Flag] = []
-    for s, checks in groups.items():
-        firsts = {k: [h.first for h in hs] for k, (_, _, hs) in checks.items()}
-        for q, tok in quantities.get(s, ()):
-            budget.tick()
-            if not _asserted(doc, tok) or doc.negated[tok] or _start_of_change(doc, tok):
-                continue
-            # the quantity belongs to the nearest trigger of a check of its unit; a measure
-            # ("300 miles") only to a check whose trigger names it
-            near: list[tuple[int, Fact, FactCheck, Hit, Quantity]] = []
-            for k, (fact, check, hs) in checks.items():
-                said = _as_checked(q, check)
-                if said is None:
-                    continue
-                i = bisect_right(firsts[k], tok)
-                for hit in hs[max(0, i - 1):i + 1]:
-                    near.append((_token_distance(doc, tok, hit), fact, check, hit, said))
-            if not near:
-                continue
-            best = min(d for d, _, _, _, _ in near)
-            for d, fact, check, hit, said in near:
-                if d != best or (id(check), hit.first) not in active \
-                        or said.agrees(check.low, check.high) \
-                        or not _year_fits(doc, tok, check):
-                    continue
-                trigger_clauses = {clause[a] for a in range(hit.first, hit.last)}
-                found = doc.text[said.start:said.end]
-                if clause[tok] in trigger_clauses:
-                    lo = min(said.start, doc.tokens[hit.first].start)
-                    hi = max(said.end, doc.tokens[hit.last - 1].end)
-                    flags.append(_flag(doc, fact, check, "wrong_number", lo, hi, found,
-                                       check.expected or _range_text(check)))
-                elif any(abs(clause[tok] - c) == 1 for c in trigger_clauses):
-                    sent = doc.sentences[s]
-                    review.append(Review(
-                        fact.id, sent.start, sent.end, doc.sentence_text(sent),
-                        f"Is \u201c{found}\u201d about this? The fact sheet says: "
-                        f"{_statement(fact, check)}."))
-    return flags
-
-
-def _as_checked(q: Quantity, check: FactCheck) -> Quantity | None:
-    """The quantity in the check's unit, or None when it cannot answer the check: another
-    unit; a length of time for a check of another unit of time is converted ("three years"
-    for a check in months: 36); a measure ("300 miles") only for a check whose trigger
-    names it."""
-    if check.unit in TIME_UNITS:
-        return q.in_unit(check.unit)
-    if check.unit != q.unit or (q.noun in MEASURE_NOUNS and not any(
-            q.noun.startswith(w) for w in check.trigger.words())):
-        return None
-    return q
-
-
-def _token_distance(doc: Document, tok: int, hit: Hit) -> int:
-    """Tokens between a quantity and a trigger, plus CLAUSE_PENALTY per clause between."""
-    a = hit.first if tok < hit.first else hit.last - 1
-    return abs(tok - a) + CLAUSE_PENALTY * abs(doc.clause[tok] - doc.clause[a])
-
-
-_BEFORE_FIGURE: Final = frozenset("$ £ € about around roughly some nearly almost over "
-                                  "just under approximately c".split())
-
-
-def _start_of_change(doc: Document, tok: int) -> bool:
-    """'rose from (about) 3% to 25%': the quantity after "from" is where a change started."""
-    j = tok - 1
-    while j >= 0 and tok - j <= 3 and doc.tokens[j].norm in _BEFORE_FIGURE:
-        j -= 1
-    return j >= 0 and doc.tokens[j].norm == "from"
-
-
-def _year_fits(doc: Document, tok: int, check: FactCheck) -> bool:
-    """With `years` on the check, the nearest year within 6 tokens in the quantity's clause
-    must be one of them ("3% in 1929" is not the 1932 figure)."""
-    if not check.years:
-        return True
-    at: list[int] | None = doc.cache.get("year-tokens")
-    if at is None:
-        at = doc.cache["year-tokens"] = [y.token for y in doc.years]
-    k = bisect_left(at, tok)
-    near = [j for j in (k - 1, k) if 0 <= j < len(at) and abs(at[j] - tok) <= 6
-            and doc.clause[at[j]] == doc.clause[tok]]
-    if not near:
-        return True
-    y = doc.years[min(near, key=lambda j: abs(at[j] - tok))]
-    return y.overlaps(check.years)
-
-
-def _range_text(check: FactCheck) -> str:
-    def show(v: float) -> str:
-        text = f"{v:,.1f}".rstrip("0").rstrip(".")
-        if check.unit in TIME_UNITS:
-            return f"{text} {check.unit}"
-        return text + ("%" if check.unit == "percent" else "")
-    if check.low == check.high:
-        return show(check.low)
-    return f"{show(check.low)}\u2013{show(check.high)}"
-
-
-def _statement(fact: Fact, check: FactCheck) -> str:
-    return (check.statement or fact.statement).rstrip(". ")
-
-
 def _review_left(review: list[Review], flags: list[Flag]) -> list[Review]:
     """Review items in text order, one per sentence span and fact, none where a flag of the
     same fact already covers it."""
@@ -1013,49 +866,6 @@ def _blocked_before(doc: Document, i: int) -> bool:
     return False
 
 
-# Words that put two events in order: "A led to B" (A first), "A after B" (B first)
-FIRST_THEN: Final = frozenset(
-    "led lead leads caused causes causing triggered provoked prompted so then therefore thus "
-    "before resulted until later afterwards afterward subsequently".split())
-THEN_FIRST: Final = frozenset("after because following due response reaction since".split())
-
-
-def _order_flags(doc: Document, fact: Fact, check: FactCheck, hit: Hit) -> list[Flag]:
-    """An essay that puts the trigger's event after `later`'s (the fact's order reversed):
-    "the Blockade led to the new currency", "after the Blockade the currency came",
-    "the currency was a response to the Blockade"."""
-    if check.later is None or doc.negated[hit.first] or not _asserted(doc, hit.first):
-        return []
-    s = doc.sentences[hit.sentence]
-    out: list[Flag] = []
-    for b in check.later.find(doc, s.first, s.last):
-        if b.first < hit.last and hit.first < b.last:
-            continue
-        lo, hi = (hit, b) if hit.first < b.first else (b, hit)
-        between = {doc.tokens[i].norm for i in range(lo.last, hi.first)}
-        if ";" in between or ":" in between:  # two statements, not one
-            continue
-        fwd, back = bool(between & FIRST_THEN), bool(between & THEN_FIRST)
-        if fwd == back:  # no order word between (or both): an opening "After A, B"
-            opener = doc.tokens[s.first].norm
-            if fwd or opener not in ("after", "following", "before"):
-                continue
-            # "After A, B": A first; "Before A, B": B first
-            first_is_lo = opener != "before"
-        else:
-            first_is_lo = fwd
-        if doc.negated[b.first] or any(doc.negated[i] for i in range(lo.last, hi.first)):
-            continue
-        claimed_first = lo if first_is_lo else hi
-        if claimed_first is b:  # `later`'s event told as coming first
-            # the span: the clause of the trigger's event, the one put in the wrong place
-            start, end = _clause_span(doc, hit.first, hit.last - 1)
-            found = doc.text[start:end]
-            out.append(_flag(doc, fact, check, "wrong_order", start, end, found,
-                             check.expected or fact.right or fact.statement))
-    return out
-
-
 def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
     parts = people.participants(hit.first, hit.last)
     if check.who and not (parts & check.who):
@@ -1081,59 +891,11 @@ def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
 
 # --- helpers --------------------------------------------------------------------------------
 
-def _clause_span(doc: Document, a: int, b: int) -> tuple[int, int]:
-    """Characters of the clauses holding tokens a..b, without edge punctuation."""
-    ca, cb = doc.clause[a], doc.clause[b]
-    s = doc.sentences[doc.sentence_of[a]]
-    i = a
-    while i > s.first and doc.clause[i - 1] == ca:
-        i -= 1
-    j = b
-    while j + 1 < s.last and doc.clause[j + 1] == cb:
-        j += 1
-    while i < j and not doc.tokens[i].is_word:
-        i += 1
-    while j > i and not doc.tokens[j].is_word:
-        j -= 1
-    return doc.tokens[i].start, doc.tokens[j].end
-
-
 def _plain_name(text: str) -> str:
     for suffix in ("'s", "’s"):
         if text.endswith(suffix):
             return text[: -len(suffix)]
     return text
-
-
-def _flag(doc: Document, fact: Fact, check: FactCheck, kind: str, start: int, end: int,
-          found: str, expected: str) -> Flag:
-    message = correction(fact, kind, found, check.statement)
-    return Flag(fact.id, kind, start, end, doc.text[start:end], found, expected, message)
-
-
-def correction(fact: Fact, kind: str, found: str, statement: str | None = None) -> str:
-    """The sentence a student reads: "Lenin died in January 1924, not 1922." when the
-    statement ends with the right year, else "You wrote “Moscow”, but Trotsky was …". No
-    internal ids: the fact's id is the flag's `fact` field."""
-    statement = (statement or fact.statement).rstrip(". ")
-    if kind == "contradiction":
-        return f"{statement}."
-    words = statement.split()
-    if kind == "wrong_date" and words and words[-1][:1].isdigit():
-        return f"{statement}, not {found}."
-    if not _proper(statement):
-        statement = statement[:1].lower() + statement[1:]
-    return f"You wrote \u201c{found}\u201d, but {statement}."
-
-
-_NOT_NAMES: Final = frozenset(
-    "the a an it this that these those about around some over nearly almost more less only "
-    "in on by at after before during when there".split())
-
-
-def _proper(statement: str) -> bool:
-    first = statement.split()[0] if statement.split() else ""
-    return first[:1].isupper() and first.lower() not in _NOT_NAMES
 
 
 def _dedupe(flags: list[Flag]) -> list[Flag]:
