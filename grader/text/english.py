@@ -43,12 +43,17 @@ _UK_US = (("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", "i
           ("ller", "ler"), ("llor", "lor"), ("eable", "able"), ("gement", "gment"), ("amme", "am"))
 
 
+_UK_ENDINGS: Final = tuple(uk for uk, _ in _UK_US)
+_UK_INSIDE: Final = (("our", "or"), ("ae", "e"), ("oe", "e"), ("isation", "ization"))
+
+
 def _variants(word: str) -> list[str]:
-    out = []
-    for uk, us in _UK_US:
-        if word.endswith(uk):
-            out.append(word[: -len(uk)] + us)
-    for mid_uk, mid_us in (("our", "or"), ("ae", "e"), ("oe", "e"), ("isation", "ization")):
+    out: list[str] = []
+    if word.endswith(_UK_ENDINGS):  # one test first: most words end in none of them
+        for uk, us in _UK_US:
+            if word.endswith(uk):
+                out.append(word[: -len(uk)] + us)
+    for mid_uk, mid_us in _UK_INSIDE:
         if mid_uk in word:
             out.append(word.replace(mid_uk, mid_us))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -18,16 +19,15 @@ _SOUNDS: Final = (("tch", "ch"), ("kh", "k"), ("ck", "k"), ("ph", "f"), ("oo", "
                   ("j", "g"), ("y", "i"), ("z", "s"), ("ie", "i"), ("ei", "i"))
 
 
+_REPEATS: Final = re.compile(r"(.)\1+", re.S)  # a run of one letter, kept once
+
+
 def sound_key(word: str) -> str:
     """A rough spelling-by-ear key: 'Tookachevski' and 'Tukhachevsky' share 'tukachevski'."""
     key = word
     for a, b in _SOUNDS:
         key = key.replace(a, b)
-    out: list[str] = []
-    for c in key:
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out)
+    return _REPEATS.sub(r"\1", key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,11 @@ class Lexicon:
         self._key_list = sorted(self._key_word)
         self._near = _by_start([*self._vocab_list, *self._stem_list, *self._key_list])
 
-    def _closest(self, word: str, choices: list[str]) -> str | None:
+    def _closest(self, word: str, choices: list[str],
+                 reach: dict[str, bool] | None = None) -> str | None:
+        """The choice within the edits tolerated of `word` (see _closest_in), or None.
+        `reach` remembers, over one correction, which words the cheap pre-check found
+        nothing near (the word, its stem and its sound key are often one string)."""
         if not word or max_edits(len(word)) == 0:
             return None
         # an edit changes the length by one at most: a word longer than every choice by more
@@ -138,8 +142,14 @@ class Lexicon:
         # only a choice starting as the word does can be the answer (_closest_in): when no
         # such choice is within reach the search of every choice is skipped (most unknown
         # words; a gibberish essay costs a few candidates a word, not the whole vocabulary)
-        if self._near and not _any_within(word, self._near):
-            return None
+        if self._near:
+            near = reach.get(word) if reach is not None else None
+            if near is None:
+                near = _any_within(word, self._near)
+                if reach is not None:
+                    reach[word] = near
+            if not near:
+                return None
         return _closest_in(word, choices)
 
     def _first_letters(self) -> frozenset[str]:
@@ -198,14 +208,15 @@ class Lexicon:
             if norm.endswith("s") and norm[:-1] in self.protected:
                 result = norm[:-1]
             else:
-                result = self._closest(norm, self._vocab_list)
+                reach: dict[str, bool] = {}
+                result = self._closest(norm, self._vocab_list, reach)
                 if result is None:
                     st = stem(norm)
-                    found = self._closest(st, self._stem_list)
+                    found = self._closest(st, self._stem_list, reach)
                     if found is not None:
                         result = self._stem_word[found]
                 if result is None:
-                    found = self._closest(sound_key(norm), self._key_list)
+                    found = self._closest(sound_key(norm), self._key_list, reach)
                     if found is not None:
                         result = self._key_word[found]
                 if result is None:
@@ -222,12 +233,13 @@ class Lexicon:
         best: str | None = None
         best_len = 0
         best_cut = 0
+        window = set(norm[1:5])
         for p in self._prefixes.get(norm[:1], []):
             if len(p) <= best_len or norm.startswith(p):
                 continue
             # with at most two edits, one of the prefix's 2nd-4th letters is among the word's
             # 2nd-5th (a cheap test before the distances)
-            if not any(c in norm[1:5] for c in p[1:4]):
+            if window.isdisjoint(p[1:4]):
                 continue
             edits = max_edits(len(p))
             fit = edits + 1  # the least distance over the places the prefix may end
@@ -279,30 +291,33 @@ class Lexicon:
 
 
 def _by_start(words: list[str]) -> dict[tuple[str, int], list[str]]:
-    """Words by (first letter, length) and by (first two letters, length); keys of one and of
-    two letters never collide."""
+    """For a word of length n starting with a letter (or two letters), the words that start
+    so and whose length is within the edits tolerated for n (max_edits(n)): the only ones
+    _closest_in can return for it. Keys of one letter and of two never collide."""
     index: dict[tuple[str, int], list[str]] = {}
     for w in dict.fromkeys(words):
-        if w:
-            index.setdefault((w[0], len(w)), []).append(w)
-            if len(w) >= 2:
-                index.setdefault((w[:2], len(w)), []).append(w)
+        if not w:
+            continue
+        size = len(w)
+        for n in range(max(1, size - 2), size + 3):
+            if abs(n - size) <= max_edits(n):
+                index.setdefault((w[0], n), []).append(w)
+                if size >= 2:
+                    index.setdefault((w[:2], n), []).append(w)
     return index
 
 
 def _any_within(word: str, near: dict[tuple[str, int], list[str]]) -> bool:
     """Whether some word starting with `word`'s first letter, or with its first two letters
-    swapped, is within the edits tolerated: the only words _closest_in can return. An edit
-    changes the length by one at most, so only lengths within the edits are looked at."""
-    edits = max_edits(len(word))
-    swapped = word[1] + word[0] if len(word) >= 2 and word[1] != word[0] else ""
-    found: list[str] = []
-    for n in range(len(word) - edits, len(word) + edits + 1):
-        found += near.get((word[0], n), [])
+    swapped, is within the edits tolerated: the only words _closest_in can return."""
+    n = len(word)
+    found = near.get((word[0], n), [])
+    if n >= 2 and word[1] != word[0]:
+        swapped = near.get((word[1] + word[0], n))
         if swapped:
-            found += near.get((swapped, n), [])
+            found = found + swapped
     return bool(found) and process.extractOne(word, found, scorer=OSA.distance,
-                                              score_cutoff=edits) is not None
+                                              score_cutoff=max_edits(n)) is not None
 
 
 def _closest_in(word: str, choices: list[str]) -> str | None:

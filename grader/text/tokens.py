@@ -66,13 +66,42 @@ class Token:
 CACHED_LENGTH: Final = 64
 
 
+def _stem_endings() -> tuple[str, ...]:
+    """Every ending a step of NLTK's English Snowball stemmer acts on (its suffix lists, and
+    the 'e', 'l' and 'y' of steps 1c and 5); () if this NLTK names them otherwise."""
+    english_stemmer = getattr(_STEMMER, "stemmer", None)
+    endings: set[str] = {"e", "l", "y"}
+    for step in ("0", "1a", "1b", "2", "3", "4", "5"):
+        suffixes = getattr(english_stemmer, f"_EnglishStemmer__step{step}_suffixes", None)
+        if not suffixes:
+            return ()
+        endings.update(suffixes)
+    return tuple(sorted(endings))
+
+
+# A lower-case word of letters ending in none of these is its own stem: no step of the
+# stemmer fires on it (tests/text/test_tokens.py compares with NLTK over the word list and
+# random strings). Most words a process meets for the first time in a hostile essay are such.
+_STEM_ENDINGS: Final = _stem_endings()
+# the same endings by their last letter (one short test for a word's own last letter)
+_STEM_ENDINGS_BY_LAST: Final = {e[-1]: tuple(x for x in _STEM_ENDINGS if x[-1] == e[-1])
+                                for e in _STEM_ENDINGS}
+
+
 def stem(word: str) -> str:
     """Snowball stem of a lower-case word (cached: essays repeat their words)."""
-    return _stem(word) if len(word) <= CACHED_LENGTH else _STEMMER.stem(word)
+    return _stem(word) if len(word) <= CACHED_LENGTH else _stem_now(word)
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
+    return _stem_now(word)
+
+
+def _stem_now(word: str) -> str:
+    if (_STEM_ENDINGS and len(word) > 2 and word.isalpha() and word.islower()
+            and not word.endswith(_STEM_ENDINGS_BY_LAST.get(word[-1], ()))):
+        return word
     return _STEMMER.stem(word)
 
 
@@ -87,7 +116,10 @@ def _normalise(word: str) -> tuple[str, bool]:
 
 
 def _normalise_now(word: str) -> tuple[str, bool]:
-    low = word.translate(_APOSTROPHES).lower()
+    if word.isascii():  # of the marks folded to an apostrophe only '`' is ASCII
+        low = (word.replace("`", "'") if "`" in word else word).lower()
+    else:
+        low = word.translate(_APOSTROPHES).lower()
     if not low.isascii():
         low = "".join(
             c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c)
@@ -111,7 +143,7 @@ def _forms(raw: str) -> tuple[str, str, str, bool, bool, bool]:
     """(lower, norm, stem, is_word, possessive, capitalised) of a token text, cached."""
     got = _FORMS.get(raw)
     if got is None:
-        is_word = bool(_WORDISH.match(raw))
+        is_word = raw.isalpha() or bool(_WORDISH.match(raw))
         if is_word:
             norm, poss = normalise(raw)
             st = stem(norm) if norm.isalpha() else norm
@@ -200,6 +232,14 @@ MAX_CHUNKS: Final = 50_000
 def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
     """The tokens of one whitespace-free chunk of text, with spans relative to the chunk;
     cached, since essays repeat their words."""
+    if chunk.isalpha() and chunk[1:].islower():
+        # one word of letters, all lower case after the first: one token, never cut (no
+        # case change to cut at, no digit), like most words of every essay
+        whole: tuple[_Piece, ...] = ((0, len(chunk), chunk,
+                                      *(_FORMS.get(chunk) or _forms(chunk))),)
+        if len(_CHUNKS) < MAX_CHUNKS and len(chunk) <= CACHED_LENGTH:
+            _CHUNKS[chunk] = whole
+        return whole
     pieces: list[_Piece] = []
     pos = 0
     # Only underscores lie between the tokens of a chunk, and no token starts with one, so

@@ -68,3 +68,28 @@ def test_no_digit_has_a_normal_form_starting_with_a_letter():
         c = chr(cp)
         if c.isdigit():
             assert not normalise(c + "x")[0][:1].isalpha(), hex(cp)
+
+
+def test_the_stem_shortcut_gives_nltks_stem_for_every_word():
+    """A word no stemming step acts on is returned as it is, without NLTK's stemmer: over the
+    English word list and random strings (letters, 'y's, apostrophes, capitals, other scripts)
+    every stem is NLTK's own."""
+    import random
+
+    from nltk.stem.snowball import SnowballStemmer
+    from spellchecker import SpellChecker
+
+    from grader.text.tokens import _STEM_ENDINGS, _stem_now
+
+    assert _STEM_ENDINGS, "NLTK's English stemmer no longer names its suffix lists"
+    nltk_stem = SnowballStemmer("english").stem
+    rng = random.Random(16)
+    letters = "abcdefghijklmnopqrstuvwxyzyyeeaAé'жß"
+    words = list(SpellChecker(distance=1).word_frequency.dictionary)
+    words += ["".join(rng.choice(letters) for _ in range(rng.randint(1, 12)))
+              for _ in range(100_000)]
+    shortcut = 0
+    for w in words:
+        assert _stem_now(w) == nltk_stem(w), w
+        shortcut += not w.endswith(_STEM_ENDINGS)
+    assert shortcut > len(words) // 4  # the shortcut is taken for many words
