@@ -65,16 +65,65 @@ def test_every_yaml_example_is_a_valid_fact_sheet():
 
 def test_the_yaml_examples_compile_against_the_bundled_lexicons():
     """Their @names, triggers and other cues compile with the names of the bundled
-    stalin-rise and ww1-causes rubrics (and the examples' own lexicons)."""
+    stalin-rise and ww1-causes rubrics (and the example's own lexicon)."""
     stalin, ww1 = load_rubric("stalin-rise").raw, load_rubric("ww1-causes").raw
-    lexicon: dict[str, dict] = {kind: {**ww1["lexicon"].get(kind, {}),
-                                       **stalin["lexicon"].get(kind, {})}
-                                for kind in ("people", "terms", "places")}
-    facts = []
-    for _, data in _fact_blocks():
-        facts.extend(data["facts"])
-        for kind, entries in (data.get("lexicon") or {}).items():
-            lexicon[kind] = {**entries, **lexicon[kind]}
-    raw = {**stalin, "lexicon": lexicon, "facts": facts, "model_answer": None}
-    rubric = parse_rubric(raw, source="docs/facts.md")
-    assert len(rubric.facts) == len(facts)
+    for line, data in _fact_blocks():
+        lexicon = {kind: {**ww1["lexicon"].get(kind, {}), **stalin["lexicon"].get(kind, {}),
+                          **(data.get("lexicon") or {}).get(kind, {})}
+                   for kind in ("people", "terms", "places")}
+        raw = {**stalin, "lexicon": lexicon, "facts": data["facts"], "model_answer": None}
+        rubric = parse_rubric(raw, source=f"docs/facts.md line {line}")
+        assert len(rubric.facts) == len(data["facts"])
+
+
+CLAIM = re.compile(r"^- \*\*(Flagged|Not flagged|Review)\*\*(?: \(([^)]*)\))?: “([^”]+)”(.*)$",
+                   re.M)
+
+
+def _claims() -> list[tuple[int, str, str, str, dict | None]]:
+    """(line, kind, note, sentence, the last fact-sheet example before it) for every
+    '- **Flagged** (F1): “…”' line of the doc (lines that name a trigger in prose are left
+    out: their fact is not written out)."""
+    text = _doc()
+    blocks = [(m.start(), yaml.safe_load(m.group(1))) for m in YAML_BLOCK.finditer(text)]
+    out = []
+    for m in CLAIM.finditer(text):
+        if "trigger:" in m.group(0):
+            continue
+        before = [d for at, d in blocks if at < m.start() and isinstance(d, dict)
+                  and isinstance(d.get("facts"), list)]
+        out.append((text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2) or "",
+                    m.group(3), before[-1] if before else None))
+    return out
+
+
+def test_every_sentence_example_is_graded_as_the_doc_says():
+    """Each "Flagged (F5)" sentence gets a flag of F5, each "Not flagged" one no flag, each
+    "Review" one a review item and no flag: with the bundled rubric named (stalin-rise
+    unless ww1-causes is), or, for "with this fact", with the example just above."""
+    from grader import grade
+
+    bundled = {name: load_rubric(name) for name in ("stalin-rise", "ww1-causes")}
+    claims = _claims()
+    assert len(claims) >= 80
+    wrong = []
+    for line, kind, note, sentence, block in claims:
+        rubric = bundled["ww1-causes" if "ww1-causes" in note else "stalin-rise"]
+        if "with this fact" in note:
+            assert block is not None, f"line {line}: no example above"
+            raw = bundled["stalin-rise"].raw
+            lexicon = {k: {**raw["lexicon"].get(k, {}), **(block.get("lexicon") or {}).get(k, {})}
+                       for k in ("people", "terms", "places")}
+            rubric = parse_rubric({**raw, "lexicon": lexicon, "facts": block["facts"],
+                                   "model_answer": None}, source=f"docs/facts.md:{line}")
+        report = grade(sentence, rubric)
+        flagged = {f.fact for f in report.flags}
+        review = {r.fact for r in report.review}
+        fact = note.split(",")[0].strip()
+        if kind == "Flagged" and fact not in flagged:
+            wrong.append(f"line {line}: {sentence!r} not flagged by {fact} ({flagged or 'none'})")
+        elif kind == "Not flagged" and flagged:
+            wrong.append(f"line {line}: {sentence!r} flagged by {flagged}")
+        elif kind == "Review" and (flagged or not review):
+            wrong.append(f"line {line}: {sentence!r} flags {flagged}, review {review}")
+    assert not wrong, "\n".join(wrong)

@@ -67,7 +67,9 @@ class DateEvent:
         if not year.overlaps(self.check.years):
             return False
         if self.check.month and year.month and year.first == year.last:
-            return year.month == self.check.month
+            if year.month != self.check.month:
+                return False
+            return not (self.check.day and year.day) or year.day == self.check.day
         return True
 
 
@@ -458,6 +460,8 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
         found_text = y.text_value
         if y.month and not y.vague and y.first == y.last and ev.check.month:
             found_text = f"{MONTH_NAMES[y.month]} {y.first}"
+            if y.day and ev.check.day:
+                found_text = f"{y.day} {found_text}"
         start, end = _event_span(doc, people, ev, y)
         if not _year_aligned(doc, ev, y, leading):
             # the whole sentence: the teacher needs it to judge which event the year is of
@@ -584,6 +588,8 @@ def _years_text(check: FactCheck) -> str:
         f"{ys[0]}–{ys[-1]}" if ys[-1] - ys[0] == len(ys) - 1 else " or ".join(map(str, ys)))
     if check.month and len(ys) == 1:
         text = f"{MONTH_NAMES[check.month]} {text}"
+        if check.day:
+            text = f"{check.day} {text}"
     return text
 
 
@@ -879,8 +885,13 @@ def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
             continue
         if doc.clause[m.first] != doc.clause[hit.first]:
             continue
-        if m.entity in check.wrong or (check.right and m.entity not in check.right
-                                       and not check.wrong):
+        if m.first > 0 and doc.forms[m.first - 1] == "from":
+            continue  # where someone came from ("an agent sent from Moscow"), not the place
+        if m.entity in check.right:
+            # the right place, named first: the places after it say more about it
+            # ("in Sarajevo, Bosnia") or belong to another event
+            return []
+        if m.entity in check.wrong or (check.right and not check.wrong):
             before = people.last_in_clause_before(doc.clause[hit.first], hit.first)
             lo = before.index if before is not None else hit.first
             start, end = doc.tokens[lo].start, doc.tokens[m.last - 1].end

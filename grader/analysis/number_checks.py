@@ -10,7 +10,7 @@ from ..report.model import Flag, Review
 from ..rubric.cues import Hit
 from ..rubric.model import Fact, FactCheck
 from ..text.document import Document
-from ..text.numbers import MEASURE_NOUNS, TIME_UNITS, Quantity, find_quantities
+from ..text.numbers import MEASURE_NOUNS, TIME_UNITS, Quantity, clock_text, find_quantities
 from .claim_flags import CLAUSE_PENALTY, asserted, make_flag, statement_of
 
 
@@ -148,6 +148,8 @@ def _year_fits(doc: Document, tok: int, check: FactCheck) -> bool:
 
 def _range_text(check: FactCheck) -> str:
     def show(v: float) -> str:
+        if check.unit == "clock":
+            return clock_text(v)
         text = f"{v:,.1f}".rstrip("0").rstrip(".")
         if check.unit in TIME_UNITS:
             return f"{text} {check.unit}"

@@ -26,7 +26,11 @@ def order_flags(doc: Document, fact: Fact, check: FactCheck, hit: Hit) -> list[F
         return []
     s = doc.sentences[hit.sentence]
     out: list[Flag] = []
-    for b in check.later.find(doc, s.first, s.last):
+    laters = check.later.find(doc, s.first, s.last)
+    if any(b.first <= hit.first and hit.last <= b.last for b in laters):
+        return []  # the trigger's words are part of the later event's ("thrown out of the
+        # country" is the deportation, though "thrown out" may be an expulsion)
+    for b in laters:
         if b.first < hit.last and hit.first < b.last:
             continue
         lo, hi = (hit, b) if hit.first < b.first else (b, hit)

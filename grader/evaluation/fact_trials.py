@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..pipeline import grade
 from ..rubric.model import Fact, FactCheck, Rubric
-from ..text.numbers import find_quantities
+from ..text.numbers import clock_text, find_quantities
 
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
@@ -54,6 +54,8 @@ def _wrong_years(fact: Fact, check: FactCheck, statement: str) -> list[str]:
 
 
 def _figure(value: float, unit: str) -> str:
+    if unit == "clock":
+        return clock_text(value)
     if unit == "percent":
         return f"{value:g}%"
     text = f"{value:,.0f}" if value >= 10 else f"{value:g}"
@@ -63,8 +65,11 @@ def _figure(value: float, unit: str) -> str:
 def _wrong_figures(check: FactCheck, statement: str) -> list[str]:
     for q in find_quantities(statement):
         if q.unit == check.unit and q.agrees(check.low, check.high):
-            wrong = q.value * 3 if not (q.unit == "percent" and q.value * 3 > 100) \
-                else q.value / 3
+            if q.unit == "clock":
+                wrong = q.value + 180  # three hours out
+            else:
+                wrong = q.value * 3 if not (q.unit == "percent" and q.value * 3 > 100) \
+                    else q.value / 3
             return [statement[:q.start] + _figure(wrong, q.unit) + statement[q.end:]]
     return []
 

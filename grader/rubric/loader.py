@@ -14,8 +14,15 @@ from marshmallow import ValidationError
 
 from ..text.lexicon import Lexicon, make_entity
 from .cues import MAX_RUBRIC_ALTERNATIVES, CueError, compile_cue, compile_phrase, cue_size
+from .fact_forms import derived_right, structured_checks, subject_phrase
 from .model import Band, Fact, FactCheck, Factor, Group, Rubric, Scoring
-from .schema import FactSheetSchema, RubricSchema, flatten_errors, name_factor_places
+from .schema import (
+    FactCheckSchema,
+    FactSheetSchema,
+    RubricSchema,
+    flatten_errors,
+    name_factor_places,
+)
 
 MAX_RUBRIC_BYTES = 1_000_000
 # libyaml's safe loader when PyYAML was built with it (10x faster), else the pure one.
@@ -103,6 +110,8 @@ def _number_range(check: dict[str, Any]) -> dict[str, Any]:
         return {}
     if check["range"] is not None:
         low, high = check["range"]
+    elif check["unit"] == "clock":  # a time of day: the minutes given, no fraction off
+        low = high = check["value"]
     else:
         v, tol = check["value"], check["tolerance"]
         low, high = sorted((v * (1 - tol), v * (1 + tol)))
@@ -271,10 +280,27 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
             wrong=cues(f.get("wrong", []), f"{where}.wrong"),
         ))
     facts = []
+    kinds = {eid: ent.kind for eid, ent in lexicon.entities.items()}
+    fact_phrases = {f["id"]: subject_phrase(f) for f in fact_data.get("facts", [])}
+    fact_statements = {f["id"]: f["statement"] for f in fact_data.get("facts", [])}
+    seen_ids: set[str] = set()
     for fact in fact_data.get("facts", []):
+        if fact["id"] in seen_ids:
+            problems.append(Problem(f"facts.{fact['id']}.id",
+                                    f"another fact has the id {fact['id']}"))
+        seen_ids.add(fact["id"])
         checks = []
-        for k, c in enumerate(fact["checks"]):
-            where = f"facts.{fact['id']}.checks[{k}]"
+        generated, wrong = structured_checks(fact, kinds, fact_phrases, fact_statements)
+        problems.extend(Problem(f"facts.{fact['id']}.{key}", msg) for key, msg in wrong)
+        made: list[tuple[str, dict]] = []
+        for c in generated:
+            try:
+                made.append((f"facts.{fact['id']}", FactCheckSchema().load(c)))
+            except ValidationError as exc:
+                problems.extend(Problem(f"facts.{fact['id']}.{p}", m)
+                                for p, m in flatten_errors(exc.messages))
+        made += [(f"facts.{fact['id']}.checks[{k}]", c) for k, c in enumerate(fact["checks"])]
+        for where, c in made:
             for key in ("who", "right", "wrong"):
                 for ref in c[key]:
                     if ref.lstrip("@") not in names:
@@ -295,10 +321,12 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 expect=c["expect"], hedged=c["hedged"], side=c["side"],
                 anaphora=c["anaphora"], role=c["role"],
                 found=c["found"], expected=c["expected"], statement=c["statement"],
-                later=phrase(c["later"], f"{where}.later"),
+                later=phrase(c["later"], f"{where}.later"), day=c["day"],
                 **_number_range(c),
             ))
-        facts.append(Fact(fact["id"], fact["statement"], fact["right"], checks))
+        right = fact["right"] or derived_right(
+            fact, {eid: ent.name for eid, ent in lexicon.entities.items()})
+        facts.append(Fact(fact["id"], fact["statement"], right, checks))
     size = sum(cue_size(c) for f in factors
                for c in [*f.identify, *f.details, *f.links, *f.wrong])
     size += sum(cue_size(c) for c in links)

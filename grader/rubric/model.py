@@ -64,6 +64,8 @@ class FactCheck:
     unit: str = "count"
     # order checks: the event that came after the trigger's
     later: Phrase | None = None
+    # date checks: the day of the month (checked when the essay gives one with the month)
+    day: int | None = None
     # the names of `right`, for a correction ("Krupskaya and Lenin")
     right_names: str = ""
     # the trigger's plain words (a number check's measure words: "300 miles"), set at load

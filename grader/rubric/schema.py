@@ -251,6 +251,8 @@ class FactCheckSchema(Schema):
     years = fields.List(fields.Integer(), load_default=list)
     month = fields.Integer(load_default=None, allow_none=True,
                            validate=validate.Range(min=1, max=12))
+    day = fields.Integer(load_default=None, allow_none=True,
+                         validate=validate.Range(min=1, max=31))
     right = fields.List(fields.String(), load_default=list)
     wrong = fields.List(fields.String(), load_default=list)
     expect = fields.Boolean(load_default=True)
@@ -273,7 +275,7 @@ class FactCheckSchema(Schema):
     unit = fields.String(load_default="count",
                          validate=validate.OneOf(["count", "percent", "money", "minutes",
                                                   "hours", "days", "weeks", "months",
-                                                  "years"]))
+                                                  "years", "clock"]))
 
     @validates_schema
     def _number_needs_a_value(self, data, **_):
@@ -288,12 +290,51 @@ class FactCheckSchema(Schema):
             raise ValidationError("value and range are for number checks only", "value")
         if data.get("type") == "date" and not data.get("years"):
             raise ValidationError("a date check needs years: the right years", "years")
+        if data.get("day") is not None and data.get("month") is None:
+            raise ValidationError("a day needs its month", "day")
         if (data.get("type") == "order") != (data.get("later") is not None):
             raise ValidationError("an order check needs later (the event that came after "
                                   "the trigger's), and only an order check takes it", "later")
 
 
+class NameList(fields.Field):
+    """One name or a list of names: `who: "@lenin"` or `who: ["@zinoviev", "@kamenev"]`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(v, str) and v.strip()
+                                                   for v in items):
+            raise ValidationError("a name (@id) or a list of names")
+        return [v.strip() for v in items]
+
+
+class YearText(fields.Field):
+    """A date as written: `when: 1924` (a number in YAML) or `when: January 1924`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip():
+            raise ValidationError("a year or a date, such as 1924 or January 1924")
+        return str(value).strip()
+
+
+class HowManySchema(Schema):
+    """A fact's number: the right value with a tolerance, or a range, and its unit."""
+
+    class Meta:
+        unknown = RAISE
+
+    value = fields.Float(load_default=None, allow_none=True)
+    tolerance = fields.Float(validate=validate.Range(min=0, max=1))
+    range = fields.List(fields.Float(), validate=validate.Length(equal=2))
+    unit = fields.String(validate=validate.OneOf(["count", "percent", "money", "minutes",
+                                                  "hours", "days", "weeks", "months",
+                                                  "years"]))
+
+
 class FactSchema(Schema):
+    """A fact: its statement, the data its checks follow from (docs/facts.md, "Facts as
+    data"), and hand-written checks for what the data cannot say."""
+
     class Meta:
         unknown = RAISE
 
@@ -301,6 +342,29 @@ class FactSchema(Schema):
     statement = fields.String(required=True)
     right = fields.String(load_default="")
     checks = fields.List(fields.Nested(FactCheckSchema), load_default=list)
+    # facts as data
+    who = NameList(load_default=None)
+    event = fields.String(load_default=None)
+    wordings = fields.String(load_default=None)
+    what = fields.String(load_default=None)
+    when = YearText(load_default=None)
+    where = fields.String(load_default=None)
+    by = NameList(load_default=None)
+    whose = NameList(load_default=None)
+    members = NameList(load_default=None)
+    how_many = fields.Nested(HowManySchema, load_default=None)
+    time = fields.String(load_default=None)
+    happened = fields.Boolean(load_default=None, allow_none=True)
+    before = NameList(load_default=None)
+    unless = fields.String(load_default=None)
+
+    @validates_schema
+    def _how_many_has_a_value(self, data, **_):
+        if data.get("how_many") is not None:
+            spec = data["how_many"]
+            if (spec.get("value") is None) == (spec.get("range") is None):
+                raise ValidationError("how_many needs either value (with tolerance) or "
+                                      "range: [low, high]", "how_many")
 
 
 class FactSheetSchema(Schema):

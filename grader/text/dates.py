@@ -32,6 +32,7 @@ class YearMention:
     token: int
     month: int | None = None
     vague: bool = False
+    day: int | None = None  # the day of the month, when the essay gives one with the month
 
     @property
     def text_value(self) -> str:
@@ -87,9 +88,9 @@ def find_years(tokens) -> list[YearMention]:
             parsed, end_tok = (parsed[0], parsed[0] + 9, True), tokens[i + 1]
             i += 1
         if parsed:
-            month = _month_before(tokens, tok.index - tokens[0].index)
+            month, day = _month_before(tokens, tok.index - tokens[0].index)
             out.append(YearMention(parsed[0], parsed[1], tok.start, end_tok.end, tok.index,
-                                   month, parsed[2]))
+                                   month, parsed[2], day))
         i += 1
     return out
 
@@ -102,9 +103,34 @@ def _counts_something(tokens, i: int) -> bool:
     return i == 0 or tokens[i - 1].norm not in TIME_WORDS_BEFORE
 
 
-def _month_before(tokens, i: int) -> int | None:
-    """'January 1924', '21st of January 1924', '1 December 1934' → month number."""
-    for j in (i - 1, i - 2):
-        if j >= 0 and tokens[j].norm in MONTHS:
-            return MONTHS[tokens[j].norm]
-    return None
+def _month_before(tokens, i: int) -> tuple[int | None, int | None]:
+    """The month and day before a year: 'January 1924' (1, None); '21st of January 1924',
+    '1 December 1934', 'December 1, 1934', 'December 1st 1934' (month, day)."""
+    for j in (i - 1, i - 2, i - 3):
+        if j < 0 or tokens[j].norm not in MONTHS:
+            continue
+        between = [t.text for t in tokens[j + 1:i]]
+        if j == i - 3 and not (len(between) == 2 and _day(between[0]) and between[1] == ","):
+            continue
+        if j == i - 2 and not (between[0] == "," or _day(between[0])):
+            continue
+        month = MONTHS[tokens[j].norm]
+        day = _day(between[0]) if between else None
+        if day is None and j >= 1:
+            day = _day(tokens[j - 1].text)  # "1 December", "1st December"
+            if day is None and j >= 2 and tokens[j - 1].norm == "of":
+                day = _day(tokens[j - 2].text)  # "the 1st of December"
+        return month, day
+    return None, None
+
+
+_DAY: Final = re.compile(r"^([0-3]?\d)(?:st|nd|rd|th)?$", re.IGNORECASE)
+
+
+def _day(text: str) -> int | None:
+    """'1', '01', '21st', '3rd' -> the day of the month; None for anything else."""
+    m = _DAY.match(text)
+    if m is None:
+        return None
+    day = int(m.group(1))
+    return day if 1 <= day <= 31 else None

@@ -65,10 +65,12 @@ _WORD_BEFORE: Final = re.compile(r"([A-Za-z]+)\.?\s+$")
 class Quantity:
     """A number stated in the text: `value` in plain units (a percentage as 25.0, a fraction
     as a percentage too), up to `high` for a range ("12-13 million"); `unit` one of
-    "count", "percent", "money"; `hedge` "about", "above" (over, more than), "just over",
-    "below" (under, less than), "nearly" (nearly, almost) or "" (exact); `start` and `end`
-    its span including hedge, scale and unit words; `noun` the word after it; `scale` the
-    scale word's factor (1 without one)."""
+    "count", "percent", "money", or "clock" (a time of day, in minutes after midnight, with
+    `alt` the other 12-hour reading when no am or pm is given); `hedge` "about", "above"
+    (over, more than, after), "just over", "below" (under, less than, before), "nearly"
+    (nearly, almost, just before) or "" (exact); `start` and `end` its span including hedge,
+    scale and unit words; `noun` the word after it; `scale` the scale word's factor (1
+    without one)."""
 
     value: float
     unit: str
@@ -79,6 +81,7 @@ class Quantity:
     high: float = float("nan")
     scale: float = 1.0
     noun_end: int = -1  # where `noun` ends
+    alt: float = float("nan")  # a time of day without am/pm: the other 12-hour reading
 
     def in_unit(self, unit: str) -> Quantity | None:
         """This quantity as a length of time in `unit` ("minutes" … "years"), when it is
@@ -96,6 +99,9 @@ class Quantity:
 
     def agrees(self, low: float, high: float) -> bool:
         """Whether what the essay says can be true when the true value is in [low, high]."""
+        if self.unit == "clock":
+            readings = [self.value] if self.alt != self.alt else [self.value, self.alt]
+            return any(_clock_agrees(v, self.hedge, low, high) for v in readings)
         a, b = self.value, self.top()
         if self.hedge == "above":
             return high >= a * 0.95
@@ -135,6 +141,137 @@ def _words_value(words: str) -> float | None:
         else:
             return None
     return total + current if seen else None
+
+
+DAY_MINUTES: Final = 1440
+# A time of day said exactly is right within this many minutes of the fact's; "about",
+# "around", "just before", "just after" within CLOCK_ABOUT.
+CLOCK_EXACT: Final = 5
+CLOCK_ABOUT: Final = 20
+
+
+def _clock_agrees(v: float, hedge: str, low: float, high: float) -> bool:
+    """A time of day `v` (minutes after midnight) against the right times [low, high]; the
+    distance goes round midnight (23:55 is 10 minutes from 00:05)."""
+    if hedge == "above":  # "after 2 am": right when the true time is later
+        return _minutes_between(v, high) <= 12 * 60 and (high - v) % DAY_MINUTES <= 12 * 60
+    if hedge == "below":  # "before midnight": right when the true time is earlier
+        return (v - low) % DAY_MINUTES <= 12 * 60
+    near = CLOCK_ABOUT if hedge in ("about", "nearly", "just over") else CLOCK_EXACT
+    if low <= v <= high:
+        return True
+    return min(_minutes_between(v, low), _minutes_between(v, high)) <= near
+
+
+def clock_text(minutes: float) -> str:
+    """A time of day for people: 1420 -> '11:40 pm', 0 -> '12:00 am'."""
+    m = int(round(minutes)) % DAY_MINUTES
+    hour, minute = divmod(m, 60)
+    return f"{(hour % 12) or 12}:{minute:02d} {'am' if hour < 12 else 'pm'}"
+
+
+def parse_clock(text: str) -> list[float]:
+    """The times of day written in `text`, in minutes after midnight ('11:40 pm' -> [1420.0],
+    '2:05 am to 2:20 am' -> [125.0, 140.0]); a time without am/pm is read as written (0-23
+    hours)."""
+    return [value for _, _, value, _ in _clock_times(text)]
+
+
+def _minutes_between(a: float, b: float) -> float:
+    d = abs(a - b) % DAY_MINUTES
+    return min(d, DAY_MINUTES - d)
+
+
+_HOUR_WORDS: Final = {w: n for w, n in _WORD_UNITS.items() if 1 <= n <= 12}
+_HOUR: Final = r"(1[0-2]|0?[1-9]|" + "|".join(sorted(_HOUR_WORDS, key=len, reverse=True)) + ")"
+_PERIOD: Final = (r"(?:\s*(a\.?\s?m\b|p\.?\s?m\b)|\s+(in\s+the\s+morning|at\s+night|"
+                  r"in\s+the\s+(?:evening|afternoon)))?")
+# 11:40 pm, 23:40, 2.20am, 11.40 p.m. (a full stop only with am/pm, or after "at")
+_CLOCK_DIGITS: Final = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3])([:.])([0-5]\d)(?![\d%]|[.,]\d)"
+                                  + _PERIOD, re.IGNORECASE)
+# 2am, 11 p.m., two o'clock, 2 o'clock in the morning
+_CLOCK_HOUR: Final = re.compile(r"(?<![\w.,:])" + _HOUR + r"(?:\s?(a\.?\s?m\b|p\.?\s?m\b)"
+                                r"|\s+o['’]?\s?clock\b" + _PERIOD + ")", re.IGNORECASE)
+# twenty to twelve, a quarter past two, half past one, ten after two
+_CLOCK_WORDS: Final = re.compile(
+    r"\b(five|ten|(?:a\s+)?quarter|twenty(?:[\s-]five)?|half)\s+(past|after|to)\s+"
+    + _HOUR + r"\b" + _PERIOD, re.IGNORECASE)
+_MIDNIGHT: Final = re.compile(r"\b(midnight|noon|midday)\b", re.IGNORECASE)
+_CLOCK_HEDGE: Final = re.compile(
+    r"\b(just\s+before|just\s+after|shortly\s+before|shortly\s+after|before|after|about|"
+    r"around|roughly|approximately|nearly|almost|some\s+time\s+after)\s+(?:at\s+)?$",
+    re.IGNORECASE)
+_CLOCK_HEDGES: Final = {"just before": "nearly", "shortly before": "nearly", "before": "below",
+                        "just after": "just over", "shortly after": "just over",
+                        "after": "above", "some time after": "above", "about": "about",
+                        "around": "about", "roughly": "about", "approximately": "about",
+                        "nearly": "nearly", "almost": "nearly"}
+_MINUTE_WORDS: Final = {"five": 5, "ten": 10, "quarter": 15, "a quarter": 15, "twenty": 20,
+                        "twenty five": 25, "twenty-five": 25, "half": 30}
+
+
+def _hour_value(word: str) -> int:
+    return int(word) if word.isdigit() else _HOUR_WORDS[word.lower()]
+
+
+def _clock_value(hour: int, minute: int, period: str | None) -> tuple[float, float]:
+    """Minutes after midnight, and the other 12-hour reading (nan when am/pm is known)."""
+    p = (period or "").lower().replace(".", "").replace(" ", "")
+    if p in ("am", "inthemorning") or (p == "atnight" and (hour < 6 or hour == 12)):
+        return float((hour % 12) * 60 + minute), float("nan")
+    if p in ("pm", "intheevening", "intheafternoon", "atnight"):
+        return float((hour % 12 + 12) * 60 + minute), float("nan")
+    value = float(hour * 60 + minute)
+    if 1 <= hour <= 12:
+        return value % DAY_MINUTES, (value + 720) % DAY_MINUTES
+    return value, float("nan")
+
+
+def _clock_times(text: str) -> list[tuple[int, int, float, float]]:
+    """(start, end, minutes after midnight, other reading) of every time of day."""
+    out: list[tuple[int, int, float, float]] = []
+    for m in _CLOCK_DIGITS.finditer(text):
+        period = m.group(4) or m.group(5)
+        if m.group(2) == "." and period is None:
+            before = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            nxt = _NEXT_WORD.match(text, m.end())
+            if before is None or before.group(1).lower() != "at" or (
+                    nxt is not None and nxt.group(1).lower() in MEASURE_NOUNS | set(_SCALE)):
+                continue  # "2.20" is a decimal unless it is "at 2.20" or "2.20 pm"
+        value, alt = _clock_value(int(m.group(1)), int(m.group(3)), period)
+        out.append((m.start(), m.end(), value, alt))
+    for m in _CLOCK_HOUR.finditer(text):
+        period = m.group(2) or m.group(3) or m.group(4)
+        value, alt = _clock_value(_hour_value(m.group(1)), 0, period)
+        out.append((m.start(), m.end(), value, alt))
+    for m in _CLOCK_WORDS.finditer(text):
+        minutes = _MINUTE_WORDS[re.sub(r"\s+", " ", m.group(1).lower())]
+        hour = _hour_value(m.group(3))
+        if m.group(2).lower() == "to":
+            hour, minutes = (hour - 1) or 12, 60 - minutes
+        value, alt = _clock_value(hour, minutes, m.group(4) or m.group(5))
+        out.append((m.start(), m.end(), value, alt))
+    for m in _MIDNIGHT.finditer(text):
+        out.append((m.start(), m.end(), 0.0 if m.group(1).lower() == "midnight" else 720.0,
+                    float("nan")))
+    out.sort()
+    kept: list[tuple[int, int, float, float]] = []
+    for t in out:  # the longest reading of overlapping ones ("twenty to twelve at night")
+        if kept and t[0] < kept[-1][1]:
+            if t[1] - t[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = t
+            continue
+        kept.append(t)
+    return kept
+
+
+# "two and a half hours", "2 and a half", "an hour and a half", "half an hour"
+_AND_A_HALF: Final = re.compile(
+    r"\b(\d+|" + "|".join(sorted(_WORD_UNITS, key=len, reverse=True))
+    + r")[\s-]+and[\s-]+a[\s-]+half\b", re.IGNORECASE)
+_HOUR_AND_A_HALF: Final = re.compile(r"\ban?\s+(hour|day|week|month|year)\s+and\s+a\s+half\b",
+                                     re.IGNORECASE)
+_HALF_AN: Final = re.compile(r"\bhalf\s+an?\s+(hour|day|week|month|year)\b", re.IGNORECASE)
 
 
 # Nouns that make a quantity a measure (of distance, time, weight, speed), not a head-count
@@ -207,6 +344,31 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
                               scale=scale, noun_end=nxt.end() if nxt else b))
         taken[a:b] = b"\x01" * (b - a)
 
+    for a0, b0, value, alt in _clock_times(text):  # times of day first: "11:40 pm"
+        if not free(a0, b0):
+            continue
+        hedge = ""
+        hm = _CLOCK_HEDGE.search(text, max(0, a0 - 24), a0)
+        if hm:
+            hedge = _CLOCK_HEDGES[re.sub(r"\s+", " ", hm.group(1).lower())]
+            a0 = hm.start(1)
+        found.append(Quantity(value, "clock", hedge, a0, b0, alt=alt, noun_end=b0))
+        taken[a0:b0] = b"\x01" * (b0 - a0)
+    for m in _HOUR_AND_A_HALF.finditer(text):  # "an hour and a half": 1.5 hours
+        if free(m.start(), m.end()):
+            found.append(Quantity(1.5, "count", "", m.start(), m.end(), m.group(1).lower() + "s",
+                                  noun_end=m.end()))
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for m in _HALF_AN.finditer(text):  # "half an hour": 0.5 hours
+        if free(m.start(), m.end()):
+            found.append(Quantity(0.5, "count", "", m.start(), m.end(), m.group(1).lower() + "s",
+                                  noun_end=m.end()))
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for m in _AND_A_HALF.finditer(text):  # "two and a half hours": 2.5
+        if free(m.start(), m.end()):
+            head = m.group(1)
+            n = float(head) if head.isdigit() else float(_WORD_UNITS[head.lower()])
+            add(n + 0.5, "count", m.start(), m.end())
     for m in _HALF.finditer(text):  # "over half": a percentage
         add(50.0, "percent", m.start(1), m.end(1))
     for m in _ONE_IN.finditer(text):  # "one in four": a percentage
@@ -263,7 +425,26 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
         unit, after = _unit_after(text, after, "count")
         add(value, unit, a, after, scale)
     found.sort(key=lambda q: q.start)
-    return _ranges(text, found)
+    return _ranges(text, _compound_times(text, found))
+
+
+def _compound_times(text: str, found: list[Quantity]) -> list[Quantity]:
+    """'2 hours 40 minutes', 'two hours and forty minutes': one length of time, in the
+    larger unit (2.67 hours)."""
+    out: list[Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.unit == "count" and q.unit == "count"
+                and prev.noun in TIME_UNITS and q.noun in TIME_UNITS
+                and TIME_UNITS[q.noun] < TIME_UNITS[prev.noun]
+                and prev.high != prev.high and q.high != q.high
+                and re.fullmatch(r"[\s,]*(?:and\s+)?", text[prev.noun_end:q.start])):
+            k = TIME_UNITS[q.noun] / TIME_UNITS[prev.noun]
+            out[-1] = Quantity(prev.value + q.value * k, "count", prev.hedge, prev.start,
+                               q.end, prev.noun, prev.high, prev.scale, q.noun_end)
+            continue
+        out.append(q)
+    return out
 
 
 _RANGE_LINK: Final = re.compile(r"\s*(?:-|–|—|to|and)\s*$", re.IGNORECASE)
@@ -295,5 +476,5 @@ def _ranges(text: str, found: list[Quantity]) -> list[Quantity]:
     return out
 
 
-__all__ = ["COUNT_NOUNS", "MEASURE_NOUNS", "TIME_UNITS", "Quantity", "counts_something",
-           "find_quantities"]
+__all__ = ["COUNT_NOUNS", "MEASURE_NOUNS", "TIME_UNITS", "Quantity", "clock_text",
+           "counts_something", "find_quantities", "parse_clock"]

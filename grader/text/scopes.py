@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from .dates import MONTHS
 from .tokens import Token
 
 CLAUSE_PUNCT: Final = frozenset(",;:()[]–—-\"“”‘’")
@@ -85,7 +86,8 @@ def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int
                                       and tokens[i - 1].end == tok.start
                                       and tokens[i + 1].start == tok.end
                                       and tokens[i - 1].text[-1:].isdigit()
-                                      and tokens[i + 1].text[:1].isdigit())
+                                      and tokens[i + 1].text[:1].isdigit()) \
+                        and not (tok.text == "," and _date_comma(tokens, i, last))
                 elif tok.norm in CLAUSE_WORDS:
                     starts_new = True
                 elif tok.norm == "and" and i + 1 < last and (
@@ -98,6 +100,17 @@ def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int
             if tok.is_word:
                 has_word = True
     return ids
+
+
+def _date_comma(tokens: Sequence[Token], i: int, last: int) -> bool:
+    """The comma of a date before its year: "December 5, 1934", "December, 1934"."""
+    if i + 1 >= last or not (len(tokens[i + 1].text) == 4 and tokens[i + 1].text.isdigit()):
+        return False
+    before = tokens[i - 1]
+    if before.norm in MONTHS:
+        return True
+    return (i >= 2 and tokens[i - 2].norm in MONTHS and len(before.text) <= 4
+            and before.text[:1].isdigit())
 
 
 def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],

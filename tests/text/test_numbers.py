@@ -60,3 +60,63 @@ def test_every_figure_of_a_long_text_is_read_once():
     found = find_quantities(text)
     assert [text[q.start:q.end] for q in found[:3]] == ["twelve million", "4,000", "5%"]
     assert len(found) == 60_000
+
+
+def clock(text):
+    return [(q.value, q.alt if q.alt == q.alt else None, q.hedge, text[q.start:q.end])
+            for q in find_quantities(text) if q.unit == "clock"]
+
+
+@pytest.mark.parametrize("text, minutes, other, hedge, span", [
+    ("The lookout saw it at 11:40 pm.", 1420, None, "", "11:40 pm"),
+    ("The lookout saw it at 11.40pm.", 1420, None, "", "11.40pm"),
+    ("The lookout saw it at 23:40.", 1420, None, "", "23:40"),
+    ("It went under at 2.20 a.m. on Monday.", 140, None, "", "2.20 a.m"),
+    ("It went under at about 2:20 in the morning.", 140, None, "about",
+     "about 2:20 in the morning"),
+    ("They met at twenty to twelve.", 700, 1420, "", "twenty to twelve"),
+    ("They met at a quarter past two at night.", 135, None, "", "a quarter past two at night"),
+    ("The doors closed at 10 o'clock.", 600, 1320, "", "10 o'clock"),
+    ("The doors closed at 9pm.", 1260, None, "", "9pm"),
+    ("The doors closed just before midnight.", 0, None, "nearly", "just before midnight"),
+    ("The doors closed at 11.40, as planned.", 700, 1420, "", "11.40"),
+])
+def test_a_time_of_day_is_read_in_minutes_after_midnight(text, minutes, other, hedge, span):
+    assert clock(text) == [(minutes, other, hedge, span)]
+
+
+@pytest.mark.parametrize("text", ["The price was 2.20 dollars.", "It cost 11.40 in 1930.",
+                                  "The speed was 22.5 knots.", "About 2.20 million voted."])
+def test_a_decimal_is_not_a_time_of_day(text):
+    assert clock(text) == []
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("It took 2 hours 40 minutes.", 2 + 40 / 60),
+    ("It took two hours and forty minutes.", 2 + 40 / 60),
+    ("It took two and a half hours.", 2.5),
+    ("It took two-and-a-half hours.", 2.5),
+    ("It took an hour and a half.", 1.5),
+    ("It took half an hour.", 0.5),
+    ("It took 160 minutes.", 160 / 60),
+])
+def test_a_length_of_time_is_read_whole(text, hours):
+    [q] = find_quantities(text)
+    assert q.in_unit("hours").value == pytest.approx(hours)
+
+
+@pytest.mark.parametrize("said, low, high, right", [
+    ("at 11:40 pm", 1420, 1420, True),
+    ("at 11:43 pm", 1420, 1420, True),        # within five minutes
+    ("at 11:20 pm", 1420, 1420, False),
+    ("at about 11:25 pm", 1420, 1420, True),  # "about": within twenty minutes
+    ("at twenty to twelve", 1420, 1420, True),  # no am/pm: either reading
+    ("just before midnight", 1420, 1420, True),
+    ("at 2 am", 1420, 1420, False),
+    ("at 12:02 am", 1438, 1438, True),        # round midnight
+    ("after 11 pm", 1420, 1420, True),
+    ("before 11 pm", 1420, 1420, False),
+])
+def test_a_time_of_day_agrees_within_minutes(said, low, high, right):
+    [q] = [q for q in find_quantities(said) if q.unit == "clock"]
+    assert q.agrees(low, high) is right
