@@ -33,6 +33,7 @@ COPULA: Final = frozenset("was is were are became".split())
 MEMBER_LINKS: Final = frozenset(
     ", and of with including namely made up consisting the by : was were between".split())
 RELATIVE: Final = frozenset("which that who".split())
+LOCATIVE: Final = frozenset("in at near off on outside inside within".split())
 LIST_OPENERS: Final = frozenset("of with including namely : made consisting".split())
 OWNED_NOUNS: Final = frozenset("idea policy plan theory answer brainchild belief slogan "
                                "invention creation view".split())
@@ -357,6 +358,23 @@ def _owned_year(doc: Document, y: YearMention) -> bool:
             and doc.tokens[nxt].norm not in ("and", "to", "when", "was", "were"))
 
 
+def _span_end(doc: Document, y: YearMention) -> bool:
+    """'between Lenin's death and 1929', 'from his exile until 1940': a year ending a span
+    that starts with an event is not that event's date (but "from 1924 to 1929" is a span
+    of years, each a date)."""
+    i = y.token
+    s = doc.sentences[doc.sentence_of[i]]
+    if i <= s.first or doc.tokens[i - 1].norm not in ("and", "to", "until", "till"):
+        return False
+    for j in range(i - 2, max(s.first, i - 10) - 1, -1):
+        t = doc.tokens[j]
+        if t.text[:1].isdigit():
+            return False
+        if t.norm in ("between", "from", "since"):
+            return not doc.tokens[j + 1].text[:1].isdigit()
+    return False
+
+
 class _SentenceEvents:
     """The date events of one sentence grouped by check (in the order of `events`, where a
     check's events come together), with each own anchor token's events."""
@@ -431,7 +449,7 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
     for y in doc.years:
         budget.tick()
         s = doc.sentence_of[y.token]
-        if s not in by_sentence or _owned_year(doc, y):
+        if s not in by_sentence or _owned_year(doc, y) or _span_end(doc, y):
             continue
         sev = grouped.get(s)
         if sev is None:
@@ -613,8 +631,12 @@ def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
     r = people.ending_in(sent, hit.first)
     if r is not None and r.possessive and not r.pronoun:
         return r, hit.first
-    # (b) "X was Trotsky's idea"
+    # (b) "X was Trotsky's idea", "X, which was Trotsky's idea"
     j = hit.last
+    while j < s.last and not doc.tokens[j].is_word:
+        j += 1
+    if j < s.last and doc.tokens[j].norm in RELATIVE and j + 1 < s.last:
+        j += 1
     if j < s.last and doc.tokens[j].norm in COPULA:
         for at in (j + 1, j + 2):
             r = people.at_in(sent, at)
@@ -744,8 +766,14 @@ def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
             return []
     if doc.negated[hit.first] or not _asserted(doc, hit.first):
         return []
-    if check.who and not (people.named_from(hit.sentence, c_first) & check.who):
-        return []
+    if check.who:
+        # whoever joins, allies or sides: the person named last before the trigger in its
+        # clause ("they joined with Trotsky" is not Stalin allying with him)
+        subject = people.last_in_clause_before(clause, hit.first)
+        if subject is not None and not (subject.entities & check.who):
+            return []
+        if not (people.named_from(hit.sentence, c_first) & check.who):
+            return []
     at, refs = _wrong_members(doc, people, check, s)
     hostile = _hostile_places(doc)
     # before the trigger (and at it): after the last hostile word up to the trigger
@@ -887,6 +915,10 @@ def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
             continue
         if m.first > 0 and doc.forms[m.first - 1] == "from":
             continue  # where someone came from ("an agent sent from Moscow"), not the place
+        if check.right and not check.wrong and (
+                m.first == 0 or doc.forms[m.first - 1] not in LOCATIVE):
+            continue  # where it happened is "in/at/near …" a place ("built to carry people
+            # to New York" does not say where it was built)
         if m.entity in check.right:
             # the right place, named first: the places after it say more about it
             # ("in Sarajevo, Bosnia") or belong to another event

@@ -3,6 +3,7 @@ unit) and outside the right values (grader.text.numbers reads the figures)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from typing import Final
 
@@ -10,7 +11,15 @@ from ..report.model import Flag, Review
 from ..rubric.cues import Hit
 from ..rubric.model import Fact, FactCheck
 from ..text.document import Document
-from ..text.numbers import MEASURE_NOUNS, TIME_UNITS, Quantity, clock_text, find_quantities
+from ..text.numbers import (
+    COUNT_NOUNS,
+    MEASURE_NOUNS,
+    TIME_UNITS,
+    Quantity,
+    clock_text,
+    find_quantities,
+)
+from ..text.tokens import stem
 from .claim_flags import CLAUSE_PENALTY, asserted, make_flag, statement_of
 
 
@@ -68,7 +77,7 @@ def number_flags(doc: Document, hits: list[tuple[Fact, FactCheck, Hit, bool]],
             # ("300 miles") only to a check whose trigger names it
             near: list[tuple[int, Fact, FactCheck, Hit, Quantity]] = []
             for k, (fact, check, hs) in checks.items():
-                said = _as_checked(q, check)
+                said = _as_checked(doc.text, q, check)
                 if said is None:
                     continue
                 i = bisect_right(firsts[k], tok)
@@ -98,7 +107,7 @@ def number_flags(doc: Document, hits: list[tuple[Fact, FactCheck, Hit, bool]],
     return flags
 
 
-def _as_checked(q: Quantity, check: FactCheck) -> Quantity | None:
+def _as_checked(text: str, q: Quantity, check: FactCheck) -> Quantity | None:
     """The quantity in the check's unit, or None when it cannot answer the check: another
     unit; a length of time for a check of another unit of time is converted ("three years"
     for a check in months: 36); a measure ("300 miles") only for a check whose trigger
@@ -108,7 +117,35 @@ def _as_checked(q: Quantity, check: FactCheck) -> Quantity | None:
     if check.unit != q.unit or (q.noun in MEASURE_NOUNS and not any(
             q.noun.startswith(w) for w in check.trigger_words)):
         return None
+    if check.unit == "count" and _counts_other_things(text, q, check):
+        return None
     return q
+
+
+_NEXT_WORD: Final = re.compile(r"\s+([A-Za-z]+)")
+# words after a figure that are not a describing word before its noun
+_NOT_DESCRIBING: Final = frozenset(
+    "and or but of in on at to for from by with were was are is had have has could would "
+    "did got went came died survived drowned perished lost more less than".split())
+
+
+def _counts_other_things(text: str, q: Quantity, check: FactCheck) -> bool:
+    """'two inquiries', 'five reasons', 'two big inquiries': a figure followed by a plural
+    noun (after one describing word at most) that is neither people nor a word of the
+    check's trigger counts something else ("1,500 died", "1,500 people", "20 lifeboats" for
+    a lifeboat check still answer)."""
+    noun = q.noun
+    if noun and not noun.endswith("s") and not noun.endswith(("ed", "ing")) \
+            and noun not in _NOT_DESCRIBING:
+        nxt = _NEXT_WORD.match(text, q.noun_end)
+        if nxt is not None:
+            noun = nxt.group(1).lower()  # "two big inquiries"
+    if len(noun) <= 3 or not noun.endswith("s") or noun.endswith("ss") or noun in COUNT_NOUNS \
+            or noun in MEASURE_NOUNS:
+        return False
+    root = stem(noun)
+    return not any(noun.startswith(w) or w.startswith(root) or stem(w) == root
+                   for w in check.trigger_words)
 
 
 def _token_distance(doc: Document, tok: int, hit: Hit) -> int:
@@ -122,11 +159,28 @@ _BEFORE_FIGURE: Final = frozenset("$ £ € about around roughly some nearly alm
 
 
 def _start_of_change(doc: Document, tok: int) -> bool:
-    """'rose from (about) 3% to 25%': the quantity after "from" is where a change started."""
+    """'rose from (about) 3% to 25%': the quantity after "from" is where a change started,
+    when a "to" and another figure follow ("came from 58 miles away" is a distance)."""
     j = tok - 1
     while j >= 0 and tok - j <= 3 and doc.tokens[j].norm in _BEFORE_FIGURE:
         j -= 1
-    return j >= 0 and doc.tokens[j].norm == "from"
+    if j < 0 or doc.tokens[j].norm != "from":
+        return False
+    s = doc.sentences[doc.sentence_of[tok]]
+    if any(doc.tokens[m].stem in _CHANGE_STEMS for m in range(max(s.first, j - 3), j)):
+        return True  # "rose from 1.5 million (about 3%) in 1929 …"
+    for k in range(tok + 1, min(s.last, tok + 12)):
+        if doc.tokens[k].norm == "to":
+            return any(doc.tokens[m].text[:1].isdigit() or doc.tokens[m].norm in _BEFORE_FIGURE
+                       for m in range(k + 1, min(s.last, k + 4)))
+    return False
+
+
+# words of a change whose starting point "from" gives ("rose from 3% to 25%")
+_CHANGE_STEMS: Final = frozenset(stem(w) for w in (
+    "rose rise rises risen fell fall falls fallen increased increase grew grow grown dropped "
+    "drop climbed climb jumped jump soared soar plunged plunge slumped slump went changed "
+    "change doubled trebled halved cut reduced raised").split())
 
 
 def _year_fits(doc: Document, tok: int, check: FactCheck) -> bool:
@@ -142,8 +196,17 @@ def _year_fits(doc: Document, tok: int, check: FactCheck) -> bool:
             and doc.clause[at[j]] == doc.clause[tok]]
     if not near:
         return True
-    y = doc.years[min(near, key=lambda j: abs(at[j] - tok))]
+    # "to 30 million in 1932": a year the figure is followed by ("in", "by" …) is its own
+    after = [j for j in near if at[j] > tok and all(
+        doc.tokens[m].norm in _FIGURE_TO_YEAR or doc.tokens[m].text[:1].isdigit()
+        for m in range(tok + 1, at[j]))]
+    y = doc.years[after[0] if after else min(near, key=lambda j: abs(at[j] - tok))]
     return y.overlaps(check.years)
+
+
+# the words between a figure and its own year: "30 million in 1932", "25% by 1933"
+_FIGURE_TO_YEAR: Final = frozenset(
+    "in by during of million billion thousand hundred % per cent percent".split())
 
 
 def _range_text(check: FactCheck) -> str:

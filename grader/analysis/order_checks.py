@@ -3,6 +3,7 @@ currency"), read from the order words between them or an opening "After …,".""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Final
 
 from ..report.model import Flag
@@ -24,6 +25,8 @@ def order_flags(doc: Document, fact: Fact, check: FactCheck, hit: Hit) -> list[F
     "the currency was a response to the Blockade"."""
     if check.later is None or doc.negated[hit.first] or not asserted(doc, hit.first):
         return []
+    if check.years and _dated_otherwise(doc, check, hit):
+        return []  # dated otherwise than the fact: another event told in these words
     s = doc.sentences[hit.sentence]
     out: list[Flag] = []
     laters = check.later.find(doc, s.first, s.last)
@@ -56,3 +59,20 @@ def order_flags(doc: Document, fact: Fact, check: FactCheck, hit: Hit) -> list[F
             out.append(make_flag(doc, fact, check, "wrong_order", start, end, found,
                              check.expected or fact.right or fact.statement))
     return out
+
+
+def _dated_otherwise(doc: Document, check: FactCheck, hit: Hit) -> bool:
+    """A year within 12 words after the trigger, in its clause, that is not one of the
+    fact's ("then thrown out of the USSR in 1929" is not the expulsion of 1927; in
+    "deported in 1929 and afterwards expelled" the year before is the deportation's)."""
+    at: list[int] | None = doc.cache.get("year-tokens")
+    if at is None:
+        at = doc.cache["year-tokens"] = [y.token for y in doc.years]
+    clause = doc.clause[hit.first]
+    k = bisect_left(at, hit.last)
+    while k < len(at) and at[k] < hit.last + 12:
+        y = doc.years[k]
+        if doc.clause[y.token] == clause and not y.vague and not y.overlaps(check.years):
+            return True
+        k += 1
+    return False

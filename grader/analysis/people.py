@@ -12,6 +12,10 @@ from ..text.tokens import by_fields
 SINGULAR: Final = frozenset("he him his she her himself herself".split())
 PLURAL: Final = frozenset("they them their themselves".split())
 PRONOUNS: Final = SINGULAR | PLURAL
+# What may stand between "and"/"but"/"then" and a predicate whose subject is left out
+ELIDED_SUBJECT_WORDS: Final = frozenset(
+    "and but then later soon finally eventually also afterwards was were had been is are "
+    "be being got".split())
 
 
 @dataclass(slots=True)
@@ -52,6 +56,10 @@ def person_refs(doc: Document) -> list[PersonRef]:
     at.sort()
     sentences, sentence_of, clause, tokens = doc.sentences, doc.sentence_of, doc.clause, doc.tokens
     last_clause_people: list[str] = []
+    # the clause's people in lists ("Zinoviev and Kamenev"): "they" is the first list of
+    # two or more when there is one ("Zinoviev and Kamenev turned against Stalin; they …")
+    last_clause_groups: list[list[str]] = []
+    last_end = -1
     last_clause_id = -1
     recent: str | None = None
     paragraph = -1
@@ -61,22 +69,29 @@ def person_refs(doc: Document) -> list[PersonRef]:
             continue
         para = sentences[sentence_of[i]].paragraph
         if para != paragraph:
-            paragraph, recent, last_clause_people = para, None, []
+            paragraph, recent, last_clause_people, last_clause_groups = para, None, [], []
         m = named.get(i)
         if m is not None:
             refs.append(PersonRef(i, m.last, frozenset([m.entity]), False, m.possessive))
             recent = m.entity
             if clause[i] != last_clause_id:
-                last_clause_people, last_clause_id = [], clause[i]
+                last_clause_people, last_clause_groups, last_clause_id = [], [], clause[i]
+            listed = last_clause_groups and all(
+                t.norm in (",", "and", "&") for t in tokens[last_end:i]) and last_end < i
+            if listed:
+                last_clause_groups[-1].append(m.entity)
+            else:
+                last_clause_groups.append([m.entity])
             last_clause_people.append(m.entity)
+            last_end = m.last
             resume = m.last
             continue
         norm = tokens[i].norm
         if norm in SINGULAR and recent is not None:
             refs.append(PersonRef(i, i + 1, frozenset([recent]), True, norm in ("his", "her")))
         elif norm in PLURAL and last_clause_people:
-            refs.append(PersonRef(i, i + 1, frozenset(last_clause_people), True,
-                                  norm == "their"))
+            group = next((g for g in last_clause_groups if len(g) > 1), last_clause_people)
+            refs.append(PersonRef(i, i + 1, frozenset(group), True, norm == "their"))
     return refs
 
 
@@ -167,6 +182,14 @@ class People:
         at = self._clause_at.get(clause, [])
         lo = bisect_left(at, first)  # at[:lo] before the trigger, at[hi:] after it
         hi = bisect_left(at, last)
+        if lo == 0 and self._subject_left_out(clause, first):
+            # "Trotsky was exiled and then killed in Mexico": the subject of the first
+            # predicate is that of the second, and of its clause's people after it
+            sent = doc.sentence_of[first]
+            k = bisect_left(self._sentence_at.get(sent, []), first)
+            if k:
+                prev = self._by_sentence[sent][k - 1].entities
+                return prev | self._suffix(clause, hi) if hi < len(at) else prev
         if lo > 0 or hi < len(at):
             if lo > 0:
                 # the nearest person before it and those listed with them
@@ -181,6 +204,15 @@ class People:
         if k:
             return self._by_sentence[sent][k - 1].entities
         return frozenset()
+
+    def _subject_left_out(self, clause: int, first: int) -> bool:
+        """Whether the clause opens with "and", "but" or "then" and only auxiliaries and
+        adverbs come before the trigger: a second predicate of the same subject."""
+        tokens = self.doc.tokens
+        c0, _ = self.doc.clause_bounds(clause)
+        if c0 >= first or tokens[c0].norm not in ("and", "but", "then"):
+            return False
+        return all(tokens[j].norm in ELIDED_SUBJECT_WORDS for j in range(c0, first))
 
     def _chain(self, clause: int, k: int) -> frozenset[str]:
         """The people of the clause's reference k and those listed right before it, joined by

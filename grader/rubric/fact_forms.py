@@ -60,6 +60,10 @@ EVENT_FAMILIES: Final[dict[str, str]] = {
     "rule": "rule*|reign*|governed|in power",
 }
 
+# At most this many wordings for an event told with its thing in an order check (a cue
+# holds 200 alternatives at most)
+MAX_ORDER_WORDINGS: Final = 160
+
 # The wordings a person check reads for "whose idea or policy it was" when the fact names no
 # event: who came up with it, put it forward, believed in it.
 OWNER_WORDINGS: Final = ("introduc*|came up with|come up with|propos*|put forward|creat*|"
@@ -191,9 +195,13 @@ def subject_phrase(fact: dict[str, Any]) -> str | None:
     the event with its thing ("became @general_secretary"), or the one named alone."""
     what, wordings = fact.get("what"), event_wordings(fact)
     if what and wordings:
-        combos = [f"{e} {w}" for e in wordings.split("|") if not e.endswith(" of")
-                  for w in what.split("|")]
-        return "|".join(combos[:40])
+        combos: list[str] = []
+        for w in what.split("|"):
+            for e in wordings.split("|"):
+                # "lowered the first lifeboat", "the first lifeboat lowered", "the first
+                # lifeboat was lowered" (a prefix wording stays a prefix: "launch*")
+                combos += [f"{e} {w}", f"{w} {e}", f"{w} was {e}", f"{w} were {e}"]
+        return "|".join(dict.fromkeys(c.strip() for c in combos[:MAX_ORDER_WORDINGS]))
     return what or wordings
 
 
@@ -316,6 +324,11 @@ def structured_checks(fact: dict[str, Any], kinds: dict[str, str],
                                        "facts"))
         else:
             order = {**base, "type": "order", "trigger": mine, "later": theirs}
+            if fact.get("when") is not None:
+                try:
+                    order["years"] = parse_when(fact["when"])[0]
+                except ValueError:
+                    pass  # reported at `when`
             if statements and statements.get(other):
                 order["statement"] = f"{fact['statement']}; {statements[other]}"
             checks.append(order)

@@ -271,6 +271,11 @@ _AND_A_HALF: Final = re.compile(
     + r")[\s-]+and[\s-]+a[\s-]+half\b", re.IGNORECASE)
 _HOUR_AND_A_HALF: Final = re.compile(r"\ban?\s+(hour|day|week|month|year)\s+and\s+a\s+half\b",
                                      re.IGNORECASE)
+_DIGIT_WORDS: Final = "zero|one|two|three|four|five|six|seven|eight|nine"
+_POINT: Final = re.compile(
+    r"\b((?:" + "|".join(sorted(_WORD_UNITS, key=len, reverse=True)) + r")(?:[\s-]+(?:"
+    + _DIGIT_WORDS + r"))?)\s+point\s+((?:" + _DIGIT_WORDS + r")(?:\s+(?:" + _DIGIT_WORDS
+    + r"))*)\b", re.IGNORECASE)
 _HALF_AN: Final = re.compile(r"\bhalf\s+an?\s+(hour|day|week|month|year)\b", re.IGNORECASE)
 
 
@@ -299,6 +304,18 @@ def _is_day(text: str, start: int, end: int) -> bool:
         return True
     before = _WORD_BEFORE.search(text, max(0, start - 12), start)
     return before is not None and before.group(1).lower() in _MONTHS
+
+
+# Nouns a number names one of, not counts: "Lifeboat 1", "boat 14", "No. 4", "Room 101"
+LABEL_NOUNS: Final = frozenset(
+    "boat lifeboat collapsible number no deck room cabin gate page chapter platform section "
+    "article bay dock pier berth track bulkhead compartment stage phase".split())
+
+
+def _is_label(text: str, start: int) -> bool:
+    """A number right after a noun it names one of ("Lifeboat 1 had room for 40")."""
+    before = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    return before is not None and before.group(1).lower() in LABEL_NOUNS
 
 
 def _unit_after(text: str, at: int, unit: str) -> tuple[str, int]:
@@ -344,6 +361,17 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
                               scale=scale, noun_end=nxt.end() if nxt else b))
         taken[a:b] = b"\x01" * (b - a)
 
+    def _add_scaled(value: float, a: int, b: int) -> None:
+        """A number in words with a scale word after it ("... million") and its unit."""
+        scale = 1.0
+        sm = _SCALE_AFTER.match(text, b)
+        if sm and sm.group(1).lower() in ("hundred", "thousand", "million", "billion",
+                                          "trillion"):
+            scale = _SCALE[sm.group(1).lower()]
+            b = sm.end()
+        unit, b = _unit_after(text, b, "count")
+        add(value * scale, unit, a, b, scale)
+
     for a0, b0, value, alt in _clock_times(text):  # times of day first: "11:40 pm"
         if not free(a0, b0):
             continue
@@ -368,7 +396,12 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
         if free(m.start(), m.end()):
             head = m.group(1)
             n = float(head) if head.isdigit() else float(_WORD_UNITS[head.lower()])
-            add(n + 0.5, "count", m.start(), m.end())
+            _add_scaled(n + 0.5, m.start(), m.end())
+    for m in _POINT.finditer(text):  # "twelve point nine million": 12.9 million
+        whole = _words_value(m.group(1))
+        if whole is not None and free(m.start(), m.end()):
+            tenths = "".join(str(_WORD_UNITS[w]) for w in m.group(2).lower().split())
+            _add_scaled(whole + float("0." + tenths), m.start(), m.end())
     for m in _HALF.finditer(text):  # "over half": a percentage
         add(50.0, "percent", m.start(1), m.end(1))
     for m in _ONE_IN.finditer(text):  # "one in four": a percentage
@@ -380,7 +413,7 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
         if not free(a, b):
             continue
         digits = m.group(3)
-        if _is_day(text, a, m.end()):
+        if _is_day(text, a, m.end()) or _is_label(text, a):
             continue
         value = float(digits.replace(",", ""))
         unit = "money" if m.group(2) else "count"
@@ -416,8 +449,11 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
             continue
         value = _words_value(phrase)
         first_word = re.split(r"[\s-]+", phrase.lower())[0]
-        if value is None or phrase.lower() == "one" or first_word in _SCALE:
-            continue  # "one" is mostly a pronoun; "the hundred years" names something
+        nxt_word = _NEXT_WORD.match(text, a + len(phrase))
+        measured = nxt_word is not None and nxt_word.group(1).lower() in MEASURE_NOUNS
+        if value is None or (phrase.lower() == "one" and not measured) or first_word in _SCALE:
+            continue  # "one" is mostly a pronoun ("one year" is not); "the hundred years"
+            # names something
         end = a + len(phrase)
         after = end
         last_word = re.split(r"[\s-]+", phrase.lower())[-1]
@@ -425,7 +461,25 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
         unit, after = _unit_after(text, after, "count")
         add(value, unit, a, after, scale)
     found.sort(key=lambda q: q.start)
-    return _ranges(text, _compound_times(text, found))
+    return _ranges(text, _compound_times(text, _parts_of_wholes(text, found)))
+
+
+_OF_THE: Final = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?", re.IGNORECASE)
+
+
+def _parts_of_wholes(text: str, found: list[Quantity]) -> list[Quantity]:
+    """'30 of the 48 states', '705 out of 2,224 people': the part is the claim, counting the
+    whole's noun; the whole is left out (it is not what the sentence says happened)."""
+    out: list[Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.unit == q.unit == "count" and prev.high != prev.high
+                and q.high != q.high and _OF_THE.fullmatch(text, prev.end, q.start)):
+            out[-1] = Quantity(prev.value, prev.unit, prev.hedge, prev.start, prev.end,
+                               q.noun, prev.high, prev.scale, q.noun_end)
+            continue
+        out.append(q)
+    return out
 
 
 def _compound_times(text: str, found: list[Quantity]) -> list[Quantity]:

@@ -32,6 +32,12 @@ REPORTING: Final = frozenset(
 DOCUMENT_NOUNS: Final = frozenset("testament will letter letters note notes document report book "
                                   "article policy plan law decree constitution".split())
 NOT_A_CLAIM_AFTER: Final = frozenset("this it so nothing something much little".split())
+# A reporting verb with these after it does something itself: "argued for a policy", "believed
+# in it", "thought of the idea" say what someone stood for or came up with, and are claims.
+ADVOCACY: Final = frozenset({("argue", "for"), ("argued", "for"), ("argues", "for"),
+                             ("argue", "against"), ("argued", "against"), ("argues", "against"),
+                             ("believe", "in"), ("believed", "in"), ("believes", "in"),
+                             ("think", "of"), ("thought", "of"), ("thinks", "of")})
 MODALS: Final = frozenset("would could might may should if perhaps maybe possibly unless".split())
 # the words that can open a scope (and any word ending in "n't")
 _OPENERS: Final = NEGATORS | REPORTING | MODALS | {"some"}
@@ -146,7 +152,8 @@ def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
                     j += 1
             elif (tok.norm in REPORTING
                   and not any(tokens[j].norm in DOCUMENT_NOUNS for j in range(max(first, i - 3), i))
-                  and not (i + 1 < last and tokens[i + 1].norm in NOT_A_CLAIM_AFTER)) or (
+                  and not (i + 1 < last and (tokens[i + 1].norm in NOT_A_CLAIM_AFTER
+                                             or (tok.norm, tokens[i + 1].norm) in ADVOCACY))) or (
                     tok.norm == "some" and i + 1 < last
                                            and tokens[i + 1].norm in ("say", "believe", "think",
                                                                       "historians", "people")):

@@ -143,3 +143,25 @@ def test_a_number_check_without_a_value_or_with_a_bad_one_is_refused(check, prob
     with pytest.raises(RubricError) as err:
         parse_rubric(bad)
     assert problem in str(err.value)
+
+
+@pytest.mark.parametrize("text", [
+    # a figure counting something else than the fact's trigger or people
+    "After the unemployment of 1932 there were two inquiries.",
+    "Unemployment in 1932 had five main causes.",
+    # a number that names one of something
+    "Unemployment in 1932 hit Platform 9 of the exchange hardest.",
+    # "from" a figure with no change: a distance, not a starting point
+    "The marchers came from 300 miles away.",
+])
+def test_figures_that_count_or_name_something_else_are_not_flagged(text, slump):
+    assert flagged(text, slump) == []
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("In 1932 unemployment reached 30 million people.", "F1"),
+    ("In 1932 unemployment reached 30 million jobless workers.", "F1"),
+    ("Unemployment went from 1 million in 1929 to 30 million in 1932.", "F1"),
+])
+def test_figures_of_people_or_the_trigger_still_answer(text, fact, slump):
+    assert fact in [f for f, _ in flagged(text, slump)]

@@ -207,3 +207,34 @@ def test_a_time_must_be_a_time_of_day():
     with pytest.raises(RubricError) as exc:
         _rubric([{**SHIP[0], "time": "in the morning"}])
     assert any(p.place == "facts.S1.time" for p in exc.value.problems)
+
+
+@pytest.mark.parametrize("sentence", [
+    # a year that ends a span starting with an event is not that event's date
+    "Stalin rose to power between Lenin's death and 1929.",
+    "From Lenin's death until 1929 the party argued.",
+    # the subject of "joined with" is not the fact's person
+    "When Zinoviev and Kamenev turned against Stalin they joined with Trotsky.",
+    "In 1926 Trotsky joined with Zinoviev and Kamenev against Stalin.",
+])
+def test_spans_subjects_and_other_events_are_not_flagged(sentence):
+    assert grade(sentence, load_rubric("stalin-rise")).flags == [], sentence
+
+
+@pytest.mark.parametrize("sentence, fact", [
+    ("Lenin died in 1923.", "F1"),
+    ("Stalin allied with Trotsky.", "F12"),
+    ("Permanent Revolution, which was Stalin's idea, scared the party.", "F11"),
+    ("Trotsky argued for Socialism in One Country.", "F9"),
+    ("Trotsky was sent away from Russia and then killed in Moscow.", "F17"),
+])
+def test_the_same_kinds_of_claim_are_still_flagged(sentence, fact):
+    assert fact in [f.fact for f in grade(sentence, load_rubric("stalin-rise")).flags], sentence
+
+
+def test_an_event_word_dated_otherwise_is_not_put_in_order():
+    """"expelled in 1929" after the exile is a wrong date for the expulsion (F15), not the
+    expulsion told after the exile: one flag, the date."""
+    flags = grade("Trotsky was exiled to Alma-Ata in 1928 and then expelled in 1929.",
+                  load_rubric("stalin-rise")).flags
+    assert [(f.fact, f.kind) for f in flags] == [("F15", "wrong_date")]

@@ -1,3 +1,5 @@
+import pytest
+
 from grader.text import Lexicon, build_document, make_entity
 
 
@@ -116,3 +118,16 @@ def test_a_capitalised_hedge_is_a_hedge_and_the_month_may_is_not():
     first_died, second_died = [doc.modal[t.index] for t in doc.tokens if t.text == "died"]
     assert first_died and not second_died
     assert not any(doc.modal[t.index] for t in doc.tokens if t.text == "spoke")
+
+
+@pytest.mark.parametrize("text, word, reported", [
+    ("Trotsky argued for Permanent Revolution.", "Permanent", False),
+    ("Stalin believed in Socialism in One Country.", "Socialism", False),
+    ("Bukharin thought of the idea first.", "idea", False),
+    ("Trotsky argued that Stalin had lied.", "lied", True),
+    ("Trotsky believed Stalin had lied.", "lied", True),
+])
+def test_arguing_for_or_believing_in_something_is_a_claim_not_a_report(text, word, reported):
+    doc = build_document(text)
+    [i] = [k for k, t in enumerate(doc.tokens) if t.text == word]
+    assert doc.reported[i] is reported

@@ -120,3 +120,20 @@ def test_a_length_of_time_is_read_whole(text, hours):
 def test_a_time_of_day_agrees_within_minutes(said, low, high, right):
     [q] = [q for q in find_quantities(said) if q.unit == "clock"]
     assert q.agrees(low, high) is right
+
+
+@pytest.mark.parametrize("text, value, noun, span", [
+    ("two and a half million people", 2_500_000, "people", "two and a half million"),
+    ("twelve point nine million", 12_900_000, "", "twelve point nine million"),
+    ("thirty-two point five percent", 32.5, "", "thirty-two point five percent"),
+    ("They won 30 of the 48 states.", 30, "states", "30"),
+    ("705 out of 2,224 people survived", 705, "people", "705"),
+    ("The war lasted one year.", 1, "year", "one"),
+])
+def test_halves_points_parts_of_wholes_and_one_measure(text, value, noun, span):
+    [q] = find_quantities(text)
+    assert (q.value, q.noun, text[q.start:q.end]) == (pytest.approx(value), noun, span)
+
+
+def test_one_alone_is_a_pronoun_not_a_number():
+    assert find_quantities("One man said it was over.") == []
