@@ -68,7 +68,12 @@ BLIND_SETS = Path(__file__).parent / "fixtures" / "blind"
     ("stalin16/essays.jsonl", None, (0.93, 0.58, 3, 0.97)),
     ("coldwar/essays.jsonl", "coldwar/rubric/coldwar-causes.yaml", (0.85, 0.53, 2, 0.97)),
     ("crash/essays.jsonl", "crash/rubric_v2/crash-depression.yaml", (0.85, 0.54, 4, 0.96)),
-], ids=["stalin16", "coldwar", "crash-numbers"])
+    ("stalin17/essays.jsonl", None, (0.87, 0.36, 0, 0.97)),
+    ("titanic/essays.jsonl", "titanic/rubric/titanic.yaml", (0.70, 0.44, 1, 0.93)),
+    ("stalin18/essays.jsonl", None, (0.93, 0.50, 1, 0.95)),
+    ("berlinwall/essays.jsonl", "berlinwall/rubric/berlinwall.yaml", (0.67, 0.39, 4, 0.95)),
+], ids=["stalin16", "coldwar", "crash-numbers", "stalin17", "titanic-times", "stalin18",
+        "berlinwall"])
 def test_blind_sets_hold_their_ground(rubric, essays, rubric_file, floors):
     """Sets written from subject briefs by writers who never saw the rules, the last two on
     new questions whose rubrics were written from the documentation alone (see

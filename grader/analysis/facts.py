@@ -132,6 +132,7 @@ def read_facts(doc: Document, rubric: Rubric) -> FactFindings:
                 elif check.type == "order":
                     flags.extend(order_flags(doc, fact, check, hit))
     review: list[Review] = []
+    date_events = _most_specific(date_events)
     flags.extend(_date_flags(doc, date_events, facts, people, claimants, review))
     if number_hits:
         flags.extend(number_flags(doc, number_hits, review))
@@ -261,6 +262,28 @@ def _date_event(doc: Document, people: People, check: FactCheck, hit: Hit) -> Da
     if check.who and not (parts & check.who):
         return None
     return DateEvent(check, hit.sentence, verbs, hit.first, hit.last, parts)
+
+
+def _most_specific(events: list[DateEvent]) -> list[DateEvent]:
+    """The events not told by words inside a longer event's words in the same sentence:
+    "thrown out of the USSR" is the deportation, not an expulsion ("thrown out"). In the
+    order of `events` (a check's events stay together)."""
+    order = sorted(range(len(events)), key=lambda k: (
+        events[k].sentence, events[k].first, events[k].first - events[k].last))
+    inside: set[int] = set()
+    sentence, cover_first, cover_last = -1, -1, -1
+    for k in order:
+        ev = events[k]
+        if ev.sentence != sentence:
+            sentence, cover_first, cover_last = ev.sentence, ev.first, ev.last
+            continue
+        if ev.last <= cover_last and (ev.first > cover_first or ev.last < cover_last):
+            inside.add(k)
+        elif ev.last > cover_last:
+            cover_first, cover_last = ev.first, ev.last
+    if not inside:
+        return events
+    return [ev for k, ev in enumerate(events) if k not in inside]
 
 
 def _verb_tokens(doc: Document, verbs: Phrase, sentence: int) -> list[int] | None:

@@ -40,7 +40,7 @@ ADVOCACY: Final = frozenset({("argue", "for"), ("argued", "for"), ("argues", "fo
                              ("think", "of"), ("thought", "of"), ("thinks", "of")})
 MODALS: Final = frozenset("would could might may should if perhaps maybe possibly unless".split())
 # the words that can open a scope (and any word ending in "n't")
-_OPENERS: Final = NEGATORS | REPORTING | MODALS | {"some"}
+_OPENERS: Final = NEGATORS | REPORTING | MODALS | {"some", "had"}
 
 
 NUMBER_WORDS: Final = frozenset(
@@ -108,6 +108,22 @@ def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int
     return ids
 
 
+def _in_a_document(tokens: Sequence[Token], i: int, last: int) -> bool:
+    """'said in his Testament that …': what a document says, told as its content."""
+    for j in range(i + 1, min(last, i + 5)):
+        if tokens[j].norm in DOCUMENT_NOUNS:
+            return tokens[i + 1].norm == "in"
+    return False
+
+
+def _inverted_if(tokens: Sequence[Token], i: int, first: int, last: int) -> bool:
+    """'Had it been published, …', 'Had Trotsky gone to the funeral, …': a sentence opening
+    with "had" and its subject is an "if" clause."""
+    return (tokens[i].norm == "had" and i == first and i + 2 < last
+            and tokens[i + 1].is_word and tokens[i + 1].norm not in ("been", "to", "a", "an")
+            and any(t.text == "," for t in tokens[i + 2:min(last, i + 12)]))
+
+
 def _date_comma(tokens: Sequence[Token], i: int, last: int) -> bool:
     """The comma of a date before its year: "December 5, 1934", "December, 1934"."""
     if i + 1 >= last or not (len(tokens[i + 1].text) == 4 and tokens[i + 1].text.isdigit()):
@@ -152,6 +168,8 @@ def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
                     j += 1
             elif (tok.norm in REPORTING
                   and not any(tokens[j].norm in DOCUMENT_NOUNS for j in range(max(first, i - 3), i))
+                  and not (i > first and tokens[i - 1].norm == "it")  # a document says it
+                  and not _in_a_document(tokens, i, last)
                   and not (i + 1 < last and (tokens[i + 1].norm in NOT_A_CLAIM_AFTER
                                              or (tok.norm, tokens[i + 1].norm) in ADVOCACY))) or (
                     tok.norm == "some" and i + 1 < last
@@ -163,11 +181,13 @@ def scope_flags(tokens: Sequence[Token], clauses: Sequence[int],
                     if j > i + 1 and not tokens[j].is_word and tokens[j].text in ",;:":
                         break
                     reported[j] = True
-            elif tok.norm in MODALS and not _month_may(tokens, i, last) or tok.norm == "if":
+            elif tok.norm in MODALS and not _month_may(tokens, i, last) or tok.norm == "if" \
+                    or _inverted_if(tokens, i, first, last):
                 # "would/could/might…" hedge what follows them in the clause; "if/unless"
                 # make their clause and the next one hypothetical.
                 cl = clauses[i]
-                span_to = cl + 2 if tok.norm in ("if", "unless") else cl + 1
+                span_to = cl + 2 if tok.norm in ("if", "unless") or tok.norm == "had" \
+                    else cl + 1
                 j = i
                 while j < last and clauses[j] < span_to:
                     modal[j] = True

@@ -169,3 +169,25 @@ def test_a_year_before_and_belongs_to_the_predicate_it_ends(rubric):
                  rubric) == []
     assert ("F16", "wrong_date", "1925") in flags(
         "Trotsky was expelled in 1927 and deported in 1925.", rubric)
+
+
+@pytest.mark.parametrize("text, fact, kind", [
+    ("Lenin wrote a Testament. It said Stalin should be the next leader.", "F6",
+     "contradiction"),
+    ("Lenin said in his Testament that Stalin should be the next leader.", "F6",
+     "contradiction"),
+    ("Bukharin, who wanted to get rid of the NEP, lost.", "F18", "contradiction"),
+    ("In 1921 Stalin banned factions.", "F14", "wrong_person"),
+])
+def test_what_a_document_says_and_who_banned_it_are_claims(rubric, text, fact, kind):
+    assert (fact, kind) in [(f, k) for f, k, _ in flags(text, rubric)]
+
+
+@pytest.mark.parametrize("text", [
+    # an opening "Had …," is an "if"
+    "Had the Testament been published, Stalin would have lost his job.",
+    # the longer words of another event win: this is the deportation, not the expulsion
+    "Trotsky was expelled in 1927 and then thrown out of the USSR in 1929.",
+])
+def test_hypotheticals_and_other_events_are_not_flagged(rubric, text):
+    assert flags(text, rubric) == []
