@@ -45,6 +45,7 @@ BLOCKING: Final = frozenset(
     "avoiding forbid forbids forbade forbidden suppress suppressed".split())
 BLOCKING_REACH: Final = 6
 YEAR_CAP: Final = 12
+STATE_SINCE: Final = frozenset("since until till".split())
 CONTEXT_REACH: Final = 15
 MONTH_NAMES: Final = {v: k.capitalize() for k, v in MONTHS.items()}
 
@@ -61,6 +62,7 @@ class DateEvent:
     first: int
     last: int
     participants: frozenset[str]
+    anaphoric: bool = False  # "it", "this", "the ban" pointing back to the trigger
 
     def accepts(self, year: YearMention) -> bool:
         if year.vague:
@@ -118,6 +120,7 @@ def read_facts(doc: Document, rubric: Rubric) -> FactFindings:
                             range(hit.first, hit.last))
                     ev = _date_event(doc, people, check, hit)
                     if ev is not None:
+                        ev.anaphoric = anaphoric
                         date_events.append(ev)
                 elif anaphoric:
                     continue
@@ -484,6 +487,8 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
         ev, accepted = found
         if accepted:
             continue
+        if ev.anaphoric and y.token > 0 and doc.tokens[y.token - 1].norm in STATE_SINCE:
+            continue  # "It had been up since 1961": how long a state lasted, not the event
         # the year belongs to the nearest event word of any fact, even one about someone
         # else ("used the 1921 ban to have them expelled in 1927": 1927 is the expulsion's)
         own = _range_distance(doc, y, ev.first, ev.last, True)

@@ -61,7 +61,9 @@ def number_flags(doc: Document, hits: list[tuple[Fact, FactCheck, Hit, bool]],
         if id(check) not in group:
             group[id(check)] = (fact, check, [])
         group[id(check)][2].append(hit)
-        if on:
+        if on and not doc.negated[hit.first]:
+            # a trigger that did not happen ("the police didn't shoot") still claims the
+            # figures nearest it, but flags none
             active.add((id(check), hit.first))
     quantities = _quantities(doc)
     clause = doc.clause

@@ -413,8 +413,8 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
         if not free(a, b):
             continue
         digits = m.group(3)
-        if _is_day(text, a, m.end()) or _is_label(text, a):
-            continue
+        if _is_day(text, a, m.end()) or _is_label(text, a) or text[m.end():m.end() + 1] == "s":
+            continue  # a day, a label ("Lifeboat 1"), or a vague plural ("1000s", "100s")
         value = float(digits.replace(",", ""))
         unit = "money" if m.group(2) else "count"
         after = b

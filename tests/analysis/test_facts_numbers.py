@@ -165,3 +165,13 @@ def test_figures_that_count_or_name_something_else_are_not_flagged(text, slump):
 ])
 def test_figures_of_people_or_the_trigger_still_answer(text, fact, slump):
     assert fact in [f for f, _ in flagged(text, slump)]
+
+
+@pytest.mark.parametrize("text", [
+    # a trigger that did not happen flags no figure near it
+    "About 2,000 people watched in 1936, but nobody marched.",
+    # a vague plural is not a figure
+    "1000s marched from Jarrow.",
+])
+def test_figures_of_events_that_did_not_happen_or_vague_plurals_are_not_flagged(text, slump):
+    assert flagged(text, slump) == []

@@ -238,3 +238,12 @@ def test_an_event_word_dated_otherwise_is_not_put_in_order():
     flags = grade("Trotsky was exiled to Alma-Ata in 1928 and then expelled in 1929.",
                   load_rubric("stalin-rise")).flags
     assert [(f.fact, f.kind) for f in flags] == [("F15", "wrong_date")]
+
+
+def test_a_state_since_a_year_after_it_is_not_the_events_date():
+    """"It had been up since 1961" after a sentence about the opening: how long the wall
+    stood, not when it opened."""
+    r = _rubric([{"id": "W", "statement": "The wall was opened in 1989", "what": "wall",
+                  "event": "opened", "wordings": "fell|came down", "when": 1989}])
+    assert grade("The wall came down in 1989. It had been up since 1961.", r).flags == []
+    assert [f.fact for f in grade("The wall came down in 1991.", r).flags] == ["W"]
