@@ -898,6 +898,9 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
         if ctx and all(c.first > hit.first and _blocked(people, hit.first, c.first)
                        for c in ctx):
             return []
+        if _person_object(people, hit, check, ctx):
+            return []  # "defended the NEP against Stalin's plans", "attacked him over the
+            # NEP": the trigger is aimed at a person, not at the context
     clause = doc.clause[hit.first]
     negative = doc.negated[hit.first] or (ref is not None and doc.negated[ref.index])
     if _blocked_before(doc, hit.first):
@@ -915,6 +918,15 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
         found = f"not {found}"
     return [_flag(doc, fact, check, "contradiction", start, end, found,
                   check.expected or fact.right or fact.statement)]
+
+
+def _person_object(people: People, hit: Hit, check: FactCheck, ctx: list[Hit]) -> bool:
+    """A person (or a pronoun for one) right after the trigger who is not one of `who`; a
+    possessive of the context itself ("attended Lenin's funeral") is not one."""
+    r = people.at_in(hit.sentence, hit.last)
+    if r is None or (r.possessive and any(c.first == r.last for c in ctx)):
+        return False
+    return not (check.who and r.entities & check.who)
 
 
 def _blocked_before(doc: Document, i: int) -> bool:

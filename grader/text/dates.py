@@ -60,7 +60,7 @@ def parse_year_token(text: str) -> tuple[int, int, bool] | None:
             return None
         return first, last, False
     m = _DECADE.match(text)
-    if m:
+    if m and m.group(1) != "1000":  # "1000s" is thousands of something, not a decade
         first = int(m.group(1))
         return first, first + 9, True
     return None

@@ -184,6 +184,10 @@ def test_what_a_document_says_and_who_banned_it_are_claims(rubric, text, fact, k
 
 
 @pytest.mark.parametrize("text", [
+    # "against" aimed at a person, not at the context
+    "Bukharin and the Right defended the NEP against Stalin's plans.",
+    # "1000s" is thousands, not a decade
+    "After Lenin died 1000s of people came to Moscow.",
     # an opening "Had …," is an "if"
     "Had the Testament been published, Stalin would have lost his job.",
     # the longer words of another event win: this is the deportation, not the expulsion
