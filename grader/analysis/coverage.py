@@ -30,6 +30,8 @@ CONTINUERS: Final = frozenset("this that these it its he she they his her their 
 LINK_REACH: Final = 15
 HEDGES: Final = frozenset("may might perhaps maybe possibly".split())
 WINDOW_AFTER: Final = 6
+# A sentence naming this many factors lists them: no detail or link in it counts
+LIST_OF_FACTORS: Final = 3
 
 
 @dataclass
@@ -291,7 +293,10 @@ def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],
             owner: dict[int, set[str]], flagged, excluded: set[int]) -> Coverage:
     if not hits:
         return Coverage(factor, 0, 0.85)
-    window = [s for s in _window(doc, factor, rubric, hits, owner) if s not in excluded]
+    # a sentence that names three factors or more lists them ("I will explain how the
+    # Testament, the funeral and factionalism helped him"): it explains none of them
+    window = [s for s in _window(doc, factor, rubric, hits, owner)
+              if s not in excluded and len(owner.get(s, ())) < LIST_OF_FACTORS]
     wset = set(window)
     core = _core_flagged(doc, hits, flagged)
     details = [h for cue in factor.details for h in cue.find(doc)

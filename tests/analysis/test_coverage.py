@@ -123,3 +123,13 @@ def test_a_factor_stated_wrongly_is_not_earned():
     assert grade("Diffusion goes from high to low. " + right, rubric).score.marks == 1
     assert grade("Active transport needs energy. Passive transport needs no energy, it "
                  "goes from high to low.", rubric).score.marks == 1
+
+
+def test_a_sentence_listing_factors_explains_none_of_them(rubric):
+    """An introduction that lists the factors with a general link ("helped him gain power
+    because …") identifies them; it explains none."""
+    text = ("In this essay I will explain how Lenin's Testament, Lenin's funeral in January "
+            "1924, Socialism in One Country and the ban on factions helped Stalin gain "
+            "power because they let him beat Trotsky.")
+    got = levels(text, rubric)
+    assert max(got.values()) == 1, got
