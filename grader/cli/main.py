@@ -158,6 +158,28 @@ def facts_test(rubric) -> None:
         sys.exit(1)
 
 
+@facts.command("show")
+@click.argument("rubric", type=RUBRIC)
+@click.argument("fact_ids", nargs=-1)
+def facts_show(rubric, fact_ids: tuple[str, ...]) -> None:
+    """Print the checks of RUBRIC's facts (or of FACT_IDS only), those written by hand and
+    those the grader made from facts written as data, in the fact sheet's own form."""
+    import yaml
+
+    if not rubric.facts:
+        raise click.ClickException(f"{rubric.id}: the rubric has no fact sheet")
+    known = {f.id for f in rubric.facts}
+    unknown = [i for i in fact_ids if i not in known]
+    if unknown:
+        raise click.ClickException(f"{rubric.id}: no fact {', '.join(unknown)}")
+    for fact in rubric.facts:
+        if fact_ids and fact.id not in fact_ids:
+            continue
+        click.echo(yaml.safe_dump([{"id": fact.id, "statement": fact.statement,
+                                    "right": fact.right, "checks": fact.written}],
+                                   sort_keys=False, allow_unicode=True, width=100).rstrip())
+
+
 @rubric.command("list")
 def rubric_list() -> None:
     """Show the bundled rubrics."""

@@ -198,9 +198,9 @@ def subject_phrase(fact: dict[str, Any]) -> str | None:
         combos: list[str] = []
         for w in what.split("|"):
             for e in wordings.split("|"):
-                # "lowered the first lifeboat", "the first lifeboat lowered", "the first
-                # lifeboat was lowered" (a prefix wording stays a prefix: "launch*")
-                combos += [f"{e} {w}", f"{w} {e}", f"{w} was {e}", f"{w} were {e}"]
+                # "lowered the first lifeboat", "the first lifeboat was lowered" (not "the
+                # General Secretary made …": there the thing acts)
+                combos += [f"{e} {w}", f"{w} was {e}", f"{w} were {e}"]
         return "|".join(dict.fromkeys(c.strip() for c in combos[:MAX_ORDER_WORDINGS]))
     return what or wordings
 
@@ -232,6 +232,8 @@ def structured_checks(fact: dict[str, Any], kinds: dict[str, str],
     base: dict[str, Any] = {}
     if fact.get("unless"):
         base["unless"] = fact["unless"]
+    if fact.get("context"):
+        base["context"] = fact["context"]
     if fact.get("when") is not None:
         try:
             years, month, shown, day = parse_when(fact["when"])
@@ -311,7 +313,8 @@ def structured_checks(fact: dict[str, Any], kinds: dict[str, str],
             check = {**base, "type": "polarity", "trigger": wordings,
                      "expect": bool(fact["happened"])}
             if what:
-                check["context"] = what
+                check["context"] = _join(what, fact.get("context")) if fact.get("context") \
+                    else what
             if people:
                 check["who"] = people
             checks.append(check)

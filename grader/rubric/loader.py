@@ -300,6 +300,9 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 problems.extend(Problem(f"facts.{fact['id']}.{p}", m)
                                 for p, m in flatten_errors(exc.messages))
         made += [(f"facts.{fact['id']}.checks[{k}]", c) for k, c in enumerate(fact["checks"])]
+        defaults = FactCheckSchema().load({"type": "person", "trigger": "x"})
+        written = [{k: v for k, v in c.items() if v != defaults.get(k) or k in ("type", "trigger")}
+                   for _, c in made]
         for where, c in made:
             for key in ("who", "right", "wrong"):
                 for ref in c[key]:
@@ -326,7 +329,7 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
             ))
         right = fact["right"] or derived_right(
             fact, {eid: ent.name for eid, ent in lexicon.entities.items()})
-        facts.append(Fact(fact["id"], fact["statement"], right, checks))
+        facts.append(Fact(fact["id"], fact["statement"], right, checks, written))
     size = sum(cue_size(c) for f in factors
                for c in [*f.identify, *f.details, *f.links, *f.wrong])
     size += sum(cue_size(c) for c in links)

@@ -80,6 +80,9 @@ class Fact:
     statement: str
     right: str
     checks: list[FactCheck]
+    # each check as written or as made from the fact's data (keys left at their defaults
+    # dropped): what `grader facts show` prints
+    written: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass

@@ -357,6 +357,7 @@ class FactSchema(Schema):
     happened = fields.Boolean(load_default=None, allow_none=True)
     before = NameList(load_default=None)
     unless = fields.String(load_default=None)
+    context = fields.String(load_default=None)
 
     @validates_schema
     def _how_many_has_a_value(self, data, **_):

@@ -84,3 +84,21 @@ def test_a_person_flag_without_expected_names_the_right_people():
 
     [flag] = grade("Stanley Baldwin led the National Government.", parse_rubric(RUBRIC)).flags
     assert flag.fact == "F3" and flag.expected == "Ramsay MacDonald"
+
+
+def test_facts_show_prints_the_checks_made_from_a_facts_data():
+    """`grader facts show` prints, in the fact sheet's form, the checks the grader made from
+    a fact written as data (F1: who, event, when) and the hand-written ones; an unknown id is
+    an error."""
+    import yaml
+
+    res = CliRunner().invoke(cli, ["facts", "show", "stalin-rise", "F1", "F16"])
+    assert res.exit_code == 0, res.output
+    shown = {f["id"]: f for f in yaml.safe_load(res.output)}
+    [date] = shown["F1"]["checks"]
+    assert (date["type"], date["who"], date["years"], date["month"]) == (
+        "date", ["@lenin"], [1924], 1)
+    assert "passed away" in date["trigger"].split("|")
+    assert [c["type"] for c in shown["F16"]["checks"]] == ["date", "place"]
+    res = CliRunner().invoke(cli, ["facts", "show", "stalin-rise", "F99"])
+    assert res.exit_code != 0 and "no fact F99" in res.output

@@ -247,3 +247,13 @@ def test_a_state_since_a_year_after_it_is_not_the_events_date():
                   "event": "opened", "wordings": "fell|came down", "when": 1989}])
     assert grade("The wall came down in 1989. It had been up since 1961.", r).flags == []
     assert [f.fact for f in grade("The wall came down in 1991.", r).flags] == ["W"]
+
+
+def test_context_ties_a_fact_to_words_that_are_not_people():
+    """"Hungary opened its border": the doer is a country, so the fact names it as
+    context; the same event about another border is left alone."""
+    r = _rubric([{"id": "H", "statement": "Hungary opened its border with Austria in 1989",
+                  "event": "opened", "what": "border", "context": "Hungary|Hungarian",
+                  "when": 1989}])
+    assert [f.fact for f in grade("Hungary opened its border in 1987.", r).flags] == ["H"]
+    assert grade("Poland opened its border in 1987.", r).flags == []
