@@ -62,6 +62,8 @@ def person_refs(doc: Document) -> list[PersonRef]:
     last_end = -1
     last_clause_id = -1
     recent: str | None = None
+    before_recent: str | None = None  # the person named before `recent`
+    subject_clause, subject = -1, ""  # the clause of the last "he"/"she", and who it was
     paragraph = -1
     resume = 0  # a name's own words are not visited again
     for i in at:
@@ -70,9 +72,12 @@ def person_refs(doc: Document) -> list[PersonRef]:
         para = sentences[sentence_of[i]].paragraph
         if para != paragraph:
             paragraph, recent, last_clause_people, last_clause_groups = para, None, [], []
+            before_recent = None
         m = named.get(i)
         if m is not None:
             refs.append(PersonRef(i, m.last, frozenset([m.entity]), False, m.possessive))
+            if m.entity != recent:
+                before_recent = recent
             recent = m.entity
             if clause[i] != last_clause_id:
                 last_clause_people, last_clause_groups, last_clause_id = [], [], clause[i]
@@ -88,7 +93,13 @@ def person_refs(doc: Document) -> list[PersonRef]:
             continue
         norm = tokens[i].norm
         if norm in SINGULAR and recent is not None:
-            refs.append(PersonRef(i, i + 1, frozenset([recent]), True, norm in ("his", "her")))
+            who = recent
+            if norm in ("he", "she"):
+                subject_clause, subject = clause[i], recent
+            elif (norm in ("him", "her") and clause[i] == subject_clause and subject == recent
+                  and before_recent is not None):
+                who = before_recent  # "he attacked him": not the same man
+            refs.append(PersonRef(i, i + 1, frozenset([who]), True, norm in ("his", "her")))
         elif norm in PLURAL and last_clause_people:
             group = next((g for g in last_clause_groups if len(g) > 1), last_clause_people)
             refs.append(PersonRef(i, i + 1, frozenset(group), True, norm == "their"))

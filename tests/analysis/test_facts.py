@@ -186,6 +186,8 @@ def test_what_a_document_says_and_who_banned_it_are_claims(rubric, text, fact, k
 @pytest.mark.parametrize("text", [
     # "against" aimed at a person, not at the context
     "Bukharin and the Right defended the NEP against Stalin's plans.",
+    # "he attacked him": "him" is not the man "he" is
+    "Bukharin was angry with Stalin and he attacked him for wanting to keep the NEP.",
     # "1000s" is thousands, not a decade
     "After Lenin died 1000s of people came to Moscow.",
     # an opening "Had …," is an "if"
@@ -195,3 +197,15 @@ def test_what_a_document_says_and_who_banned_it_are_claims(rubric, text, fact, k
 ])
 def test_hypotheticals_and_other_events_are_not_flagged(rubric, text):
     assert flags(text, rubric) == []
+
+
+def test_him_in_the_clause_of_he_is_someone_else():
+    """In "he … him" of one clause, "him" is the person named before the one "he" is."""
+    from grader.analysis.people import person_refs
+    from grader.rubric import load_rubric
+    from grader.text.document import build_document
+
+    r = load_rubric("stalin-rise")
+    doc = build_document("Trotsky met Stalin and he attacked him.", r.lexicon)
+    refs = {doc.tokens[p.index].text: p.entities for p in person_refs(doc) if p.pronoun}
+    assert refs == {"he": frozenset({"stalin"}), "him": frozenset({"trotsky"})}
