@@ -88,8 +88,17 @@ _STEM_ENDINGS_BY_LAST: Final = {e[-1]: tuple(x for x in _STEM_ENDINGS if x[-1] =
                                 for e in _STEM_ENDINGS}
 
 
+# The forms of "be" share one stem, so that "was there" in a cue matches "were there" and
+# "is there" (Snowball leaves each as it is)
+BE_FORMS: Final = {w: "be" for w in ("be", "is", "are", "was", "were", "am", "been", "being")}
+
+
 def stem(word: str) -> str:
-    """Snowball stem of a lower-case word (cached: essays repeat their words)."""
+    """Snowball stem of a lower-case word (cached: essays repeat their words); the forms of
+    "be" share the stem "be"."""
+    be = BE_FORMS.get(word)
+    if be is not None:
+        return be
     return _stem(word) if len(word) <= CACHED_LENGTH else _stem_now(word)
 
 

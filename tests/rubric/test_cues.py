@@ -156,3 +156,9 @@ def test_a_caret_matches_the_start_of_a_sentence_or_list_item():
 def test_a_caret_may_only_open_an_alternative():
     with pytest.raises(CueError):
         compile_cue("goes ^ there")
+
+
+def test_the_forms_of_be_match_each_other():
+    cue = compile_cue("was there|is gone")
+    assert texts(cue, "They were there. It was gone. He is there.") == [
+        "were there", "was gone", "is there"]
