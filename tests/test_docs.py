@@ -127,3 +127,15 @@ def test_every_sentence_example_is_graded_as_the_doc_says():
         elif kind == "Review" and (flagged or not review):
             wrong.append(f"line {line}: {sentence!r} flags {flagged}, review {review}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_readme_fact_sheet_example_compiles():
+    """The README's fact sheet example (facts as data and by hand) loads with the bundled
+    stalin-rise names and makes the checks it says."""
+    readme = (FACTS_DOC.parent.parent / "README.md").read_text(encoding="utf-8")
+    [block] = [m.group(1) for m in YAML_BLOCK.finditer(readme) if "id: F1" in m.group(1)]
+    data = yaml.safe_load(block)
+    raw = load_rubric("stalin-rise").raw
+    rubric = parse_rubric({**raw, "facts": data["facts"], "model_answer": None}, source="README")
+    assert [(f.id, [c.type for c in f.checks]) for f in rubric.facts] == [
+        ("F1", ["date"]), ("F9", ["person"]), ("F3", ["polarity"])]
