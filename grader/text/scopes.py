@@ -87,8 +87,9 @@ def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int
             if i > first and has_word:
                 starts_new = False
                 if not tok.is_word and tok.text in CLAUSE_PUNCT:
-                    # not the comma of a number ("9,000"): digits on both sides, no spaces
-                    starts_new = not (tok.text == "," and i + 1 < last
+                    # not the comma of a number ("9,000") nor the colon of a time ("2:20"):
+                    # digits on both sides, no spaces
+                    starts_new = not (tok.text in ",:" and i + 1 < last
                                       and tokens[i - 1].end == tok.start
                                       and tokens[i + 1].start == tok.end
                                       and tokens[i - 1].text[-1:].isdigit()

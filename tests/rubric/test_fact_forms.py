@@ -257,3 +257,14 @@ def test_context_ties_a_fact_to_words_that_are_not_people():
                   "when": 1989}])
     assert [f.fact for f in grade("Hungary opened its border in 1987.", r).flags] == ["H"]
     assert grade("Poland opened its border in 1987.", r).flags == []
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("The liner left port at 9:15 am on 3 May 1925.", "wrong_date"),
+    ("The liner left port at 9:15 am in 1925.", "wrong_date"),
+    ("The liner left port at 11:15 am on 3 May 1921.", "wrong_number"),
+])
+def test_a_time_between_the_event_and_its_date_keeps_them_together(sentence, kind):
+    """The colon of "9:15" does not split the clause, so the date after a time is still the
+    event's."""
+    assert [f.kind for f in grade(sentence, _rubric(SHIP)).flags] == [kind]
