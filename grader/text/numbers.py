@@ -10,6 +10,7 @@ quantities (grader.text.dates reads them), except a four-digit number that count
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Final
 
@@ -346,6 +347,7 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
     found: list[Quantity] = []
     taken = bytearray(len(text) + 1)  # characters already read as part of a quantity
     year_spans = set(years or ())
+    year_starts = sorted(years or ())  # (start, end) of each year mention, by start
 
     def free(a: int, b: int) -> bool:
         return not any(taken[a:b])
@@ -427,6 +429,9 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
         unit, after = _unit_after(text, after, unit)
         if m.group(1):
             value = -value
+        if _inside_a_year(year_starts, m.start(3), m.end(3)) and (
+                (m.start(3), m.end(3)) not in year_spans):
+            continue  # the "33" of "1930-33"
         if (m.start(3), m.end(3)) in year_spans or (
                 unit == "count" and not sm and "," not in digits and "." not in digits
                 and 1000 <= value <= 2099):
@@ -480,6 +485,12 @@ def _parts_of_wholes(text: str, found: list[Quantity]) -> list[Quantity]:
             continue
         out.append(q)
     return out
+
+
+def _inside_a_year(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Whether [a, b) lies inside a year mention (the end of a range: "1930-33")."""
+    k = bisect_right(spans, (a, float("inf"))) - 1  # the last span starting at or before a
+    return k >= 0 and spans[k][0] <= a and b <= spans[k][1]
 
 
 def _compound_times(text: str, found: list[Quantity]) -> list[Quantity]:

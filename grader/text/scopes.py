@@ -94,7 +94,8 @@ def clause_ids(tokens: Sequence[Token], sentence_bounds: Sequence[tuple[int, int
                                       and tokens[i + 1].start == tok.end
                                       and tokens[i - 1].text[-1:].isdigit()
                                       and tokens[i + 1].text[:1].isdigit()) \
-                        and not (tok.text == "," and _date_comma(tokens, i, last))
+                        and not (tok.text == "," and _date_comma(tokens, i, last)) \
+                        and not _joins_words(tokens, i, last)
                 elif tok.norm in CLAUSE_WORDS:
                     starts_new = True
                 elif tok.norm == "and" and i + 1 < last and (
@@ -123,6 +124,31 @@ def _inverted_if(tokens: Sequence[Token], i: int, first: int, last: int) -> bool
     return (tokens[i].norm == "had" and i == first and i + 2 < last
             and tokens[i + 1].is_word and tokens[i + 1].norm not in ("been", "to", "a", "an")
             and any(t.text == "," for t in tokens[i + 2:min(last, i + 12)]))
+
+
+_OPENING: Final = {"(": ")", "[": "]", "“": "”", '"': '"', "‘": "’"}
+_CLOSING: Final = {v: k for k, v in _OPENING.items()}
+
+
+def _joins_words(tokens: Sequence[Token], i: int, last: int) -> bool:
+    """A mark that does not end a clause: a dash with no space on either side
+    ("Hungarian–Austrian"), or brackets or quotation marks round three words at most ("the
+    Safety of Life at Sea convention (SOLAS) in 1914", "the “Sinatra Doctrine”")."""
+    text = tokens[i].text
+    if text in "–—-" and 0 < i < last - 1:
+        return tokens[i - 1].end == tokens[i].start and tokens[i + 1].start == tokens[i].end
+    close = _OPENING.get(text)
+    if close is not None:
+        for j in range(i + 2, min(last, i + 5)):
+            if tokens[j].text == close:
+                return not any(t.norm in CLAUSE_WORDS for t in tokens[i + 1:j])
+        return False
+    opening = _CLOSING.get(text)
+    if opening is not None:
+        for j in range(i - 2, max(-1, i - 5), -1):
+            if tokens[j].text == opening:
+                return not any(t.norm in CLAUSE_WORDS for t in tokens[j + 1:i])
+    return False
 
 
 def _date_comma(tokens: Sequence[Token], i: int, last: int) -> bool:

@@ -131,3 +131,15 @@ def test_arguing_for_or_believing_in_something_is_a_claim_not_a_report(text, wor
     doc = build_document(text)
     [i] = [k for k, t in enumerate(doc.tokens) if t.text == word]
     assert doc.reported[i] is reported
+
+
+@pytest.mark.parametrize("text, joined", [
+    ("The Safety of Life at Sea convention (SOLAS) was agreed in 1914.", True),
+    ("They called it the “Sinatra Doctrine” in 1989.", True),
+    ("The Hungarian–Austrian border opened in 1989.", True),
+    ("Stalin (who was rude) won.", False),
+    ("It was 1924 – a hard year.", False),
+])
+def test_short_brackets_quotes_and_joined_dashes_do_not_end_a_clause(text, joined):
+    doc = build_document(text)
+    assert (len(set(doc.clause)) == 1) is joined

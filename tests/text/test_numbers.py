@@ -137,3 +137,9 @@ def test_halves_points_parts_of_wholes_and_one_measure(text, value, noun, span):
 
 def test_one_alone_is_a_pronoun_not_a_number():
     assert find_quantities("One man said it was over.") == []
+
+
+def test_the_end_of_a_year_range_is_not_a_figure():
+    doc = build_document("About 9,000 banks (1930-33) failed.")
+    spans = [(y.start, y.end) for y in doc.years]
+    assert [q.value for q in find_quantities(doc.text, spans)] == [9000]
