@@ -133,3 +133,12 @@ def test_a_sentence_listing_factors_explains_none_of_them(rubric):
             "power because they let him beat Trotsky.")
     got = levels(text, rubric)
     assert max(got.values()) == 1, got
+
+
+@pytest.mark.parametrize("text", [
+    "Lenin wrote a will. It said Stalin was rude.",
+    "Before he died he wrote some letters about who should lead.",
+    "Krupskaya found his will and gave it to the party.",
+])
+def test_the_testament_in_students_words_is_identified(rubric, text):
+    assert levels(text, rubric)["testament"] >= 1, text
