@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
+from ..text.dates import MONTHS
 from ..text.numbers import parse_clock
 from ..text.tokens import stem
 
@@ -69,8 +70,6 @@ MAX_ORDER_WORDINGS: Final = 160
 OWNER_WORDINGS: Final = ("introduc*|came up with|come up with|propos*|put forward|creat*|"
                          "invent*|develop*|thought of|argued for|believed in|launch*")
 
-_MONTHS: Final = ("january", "february", "march", "april", "may", "june", "july", "august",
-                  "september", "october", "november", "december")
 _RANGE: Final = re.compile(r"^\s*(\d{3,4})\s*(?:-|–|—|to)\s*(\d{2,4})\s*$")
 
 
@@ -167,8 +166,8 @@ def parse_when(text: str) -> tuple[list[int], int | None, str, int | None]:
             years.append(int(w))
         elif re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", w) and int(w.rstrip("stndrh")) <= 31:
             days.append(int(w.rstrip("stndrh")))
-        elif len(w) >= 3 and any(name.startswith(w) for name in _MONTHS):
-            months.append(next(k + 1 for k, name in enumerate(_MONTHS) if name.startswith(w)))
+        elif len(w) >= 3 and any(name.startswith(w) for name in MONTHS):
+            months.append(next(n for name, n in MONTHS.items() if name.startswith(w)))
         elif w not in ("or", "and", "in", "on", "the", "of"):
             years = []
             break

@@ -284,6 +284,8 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
     fact_phrases = {f["id"]: subject_phrase(f) for f in fact_data.get("facts", [])}
     fact_statements = {f["id"]: f["statement"] for f in fact_data.get("facts", [])}
     seen_ids: set[str] = set()
+    # a check's keys left at their defaults, not printed by `grader facts show`
+    check_defaults = FactCheckSchema().load({"type": "person", "trigger": "x"})
     for fact in fact_data.get("facts", []):
         if fact["id"] in seen_ids:
             problems.append(Problem(f"facts.{fact['id']}.id",
@@ -300,8 +302,8 @@ def compile_rubric(clean: dict, fact_data: dict, model_answer: str | None,
                 problems.extend(Problem(f"facts.{fact['id']}.{p}", m)
                                 for p, m in flatten_errors(exc.messages))
         made += [(f"facts.{fact['id']}.checks[{k}]", c) for k, c in enumerate(fact["checks"])]
-        defaults = FactCheckSchema().load({"type": "person", "trigger": "x"})
-        written = [{k: v for k, v in c.items() if v != defaults.get(k) or k in ("type", "trigger")}
+        written = [{k: v for k, v in c.items()
+                    if v != check_defaults.get(k) or k in ("type", "trigger")}
                    for _, c in made]
         for where, c in made:
             for key in ("who", "right", "wrong"):
