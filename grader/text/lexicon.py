@@ -78,13 +78,14 @@ class Lexicon:
     _reach: int | None = field(default=None, repr=False, compare=False)
     _longest: int | None = field(default=None, repr=False, compare=False)
     _starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _cut_words: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _near: dict[tuple[str, int], list[str]] = field(default_factory=dict, repr=False, compare=False)
     # cue prefixes of PREFIX_MIN letters or more (`assassinat*`), by first letter
     _prefixes: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, entity: Entity) -> None:
         self.entities[entity.id] = entity
-        self._proper = self._firsts = self._reach = None
+        self._proper = self._firsts = self._reach = self._cut_words = None
         for alias in entity.aliases:
             if not alias:
                 continue
@@ -104,7 +105,7 @@ class Lexicon:
 
     def add_words(self, words) -> None:
         """Cue words: misspellings of them are corrected too."""
-        self._reach = None
+        self._reach = self._cut_words = None
         for w in words:
             if w.isalpha() and len(w) > 3:
                 self.vocabulary.add(w)
@@ -121,23 +122,28 @@ class Lexicon:
             self._key_word.setdefault(sound_key(w), w)
         self._key_list = sorted(self._key_word)
         self._near = _by_start([*self._vocab_list, *self._stem_list, *self._key_list])
+        self._first_letters()
+        self._longest_choice()
 
     def _closest(self, word: str, choices: list[str],
                  reach: dict[str, bool] | None = None) -> str | None:
         """The choice within the edits tolerated of `word` (see _closest_in), or None.
         `reach` remembers, over one correction, which words the cheap pre-check found
         nothing near (the word, its stem and its sound key are often one string)."""
-        if not word or max_edits(len(word)) == 0:
+        n = len(word)
+        edits = 0 if n <= 3 else 1 if n <= 7 else 2  # max_edits(n), inline: called per word
+        if edits == 0:
             return None
         # an edit changes the length by one at most: a word longer than every choice by more
         # than the edits tolerated matches none (and a hostile long word costs nothing here)
-        if len(word) > self._longest_choice() + max_edits(len(word)):
+        longest = self._longest if self._longest is not None else self._longest_choice()
+        if n > longest + edits:
             return None
         # a match must start with the word's first letter or its second (two letters
         # swapped, _closest_in): a word in a script no choice starts in matches none, and
         # costs nothing here (a Cyrillic or Chinese word against an English rubric)
-        starts = self._first_letters()
-        if word[0] not in starts and (len(word) < 2 or word[1] not in starts):
+        starts = self._starts if self._starts is not None else self._first_letters()
+        if word[0] not in starts and (n < 2 or word[1] not in starts):
             return None
         # only a choice starting as the word does can be the answer (_closest_in): when no
         # such choice is within reach the search of every choice is skipped (most unknown
@@ -266,11 +272,12 @@ class Lexicon:
         if norm in self._glued:
             return self._glued[norm]
         cut = None
+        words = self._cut_words if self._cut_words is not None else self._rubric_words()
         if (n >= 7 and norm.isalpha() and norm not in self.vocabulary
                 and not english.is_known(norm) and self.correct(norm) is None):
             for k in range(max(2, n - reach), min(n - 1, reach + 1)):
                 a, b = norm[:k], norm[k:]
-                ra, rb = self._rubric_word(a), self._rubric_word(b)
+                ra, rb = a in words, b in words
                 if (ra and (rb or english.is_common(b))) or (rb and english.is_common(a)):
                     cut = k
                     break
@@ -286,8 +293,13 @@ class Lexicon:
             self._reach = max(longest, english.common_reach())
         return self._reach
 
-    def _rubric_word(self, w: str) -> bool:
-        return len(w) >= 3 and (w in self.protected or w in self.vocabulary)
+    def _rubric_words(self) -> frozenset[str]:
+        """The rubric words a glued word's half may be: names' words and cue words of 3
+        letters or more."""
+        if self._cut_words is None:
+            self._cut_words = frozenset(w for w in self.protected | self.vocabulary
+                                        if len(w) >= 3)
+        return self._cut_words
 
 
 def _by_start(words: list[str]) -> dict[tuple[str, int], list[str]]:

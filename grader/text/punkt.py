@@ -41,6 +41,8 @@ def contains_sentbreak(text: str, abbreviations: frozenset[str]) -> bool:
     """What `PunktSentenceTokenizer(params).text_contains_sentbreak(text)` returns when
     `params` holds the abbreviation types `abbreviations` and nothing else: whether a token
     other than the last is annotated as a sentence break."""
+    if _plain_break(text, abbreviations):
+        return True
     tokens: list[str] = []
     for line in text.split("\n"):
         if line.strip():
@@ -49,6 +51,29 @@ def contains_sentbreak(text: str, abbreviations: frozenset[str]) -> bool:
         if _breaks_after(tokens[i], tokens[i + 1], abbreviations):
             return True
     return False
+
+
+_PLAIN_SPACE: Final = frozenset(" \t\n\r")
+
+
+def _plain_break(text: str, abbreviations: frozenset[str]) -> bool:
+    """The commonest context decided without tokenizing it: a word of two or more letters
+    (of any script) that is not an abbreviation, a full stop, spaces, then a letter or
+    digit ("Stalin. He", "Сталин. Он"). Its first token is the word with its stop (nothing
+    in the word or the spaces ends a token sooner, and a letter after the spaces starts no
+    run of stops), a second token follows, and Punkt breaks after such a word whatever
+    comes next. False when the context is of another shape (contains_sentbreak then
+    tokenizes it)."""
+    dot = text.find(".")
+    if dot < 2 or dot + 2 >= len(text) or text[dot + 1] not in _PLAIN_SPACE:
+        return False
+    word = text[:dot]
+    if not word.isalpha() or word.lower() in abbreviations:
+        return False
+    k = dot + 1
+    while k < len(text) and text[k] in _PLAIN_SPACE:
+        k += 1
+    return k < len(text) and text[k].isalnum()
 
 
 def _breaks_after(tok: str, following: str, abbreviations: frozenset[str]) -> bool:

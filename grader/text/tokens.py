@@ -249,6 +249,18 @@ def _chunk_pieces(chunk: str) -> tuple[_Piece, ...]:
         if len(_CHUNKS) < MAX_CHUNKS and len(chunk) <= CACHED_LENGTH:
             _CHUNKS[chunk] = whole
         return whole
+    word = chunk[:-1]
+    mark = chunk[-1]
+    if (word.isalpha() and (len(word) == 1 or word[1:].islower()) and not mark.isalnum()
+            and mark != "_" and not mark.isspace()):
+        # such a word and one mark after it ("Lenin," "died."): the two tokens _TOKEN finds,
+        # neither cut (as above)
+        pair: tuple[_Piece, ...] = (
+            (0, len(word), word, *(_FORMS.get(word) or _forms(word))),
+            (len(word), len(chunk), mark, *(_FORMS.get(mark) or _forms(mark))))
+        if len(_CHUNKS) < MAX_CHUNKS and len(chunk) <= CACHED_LENGTH:
+            _CHUNKS[chunk] = pair
+        return pair
     pieces: list[_Piece] = []
     pos = 0
     # Only underscores lie between the tokens of a chunk, and no token starts with one, so

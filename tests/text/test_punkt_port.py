@@ -13,7 +13,8 @@ PIECES = ["Stalin", "lenin", "Mr.", "mr.", "e.g.", "etc.", "J.", "a.", "é.", "U
           "why?", "'Yes.'", "\"No.\"", "Then", "I.", "!!", "?!", "left.)", "—", "--", ".", "!",
           "?", ";", ":", ",", "Сталин.", "ленин", "斯大林。", "##number##.", "x\u0301.", "Ǆ.",
           "ǆ", "Ⅻ.", "①.", "e\u0301", "£5.", "50%.", "#1.", "a)", "'s", "“", "”", "’", "*", "/",
-          "&", "\u00a0", "\u2028", "[", "]", "{", "}", "@", "1.2.3.", "A.B.", "co.", "-", "'"]
+          "&", "\u00a0", "\u2028", "[", "]", "{", "}", "@", "1.2.3.", "A.B.", "co.", "-", "'",
+          "Stalin.", "Testament.", "He", "exiled.", "dr.", "DR.", "Ab.", "Zhukov.", "1924"]
 SPACES = [" ", " ", " ", "  ", "\n", "\t", "\n\n", " \n ", "", "\r\n", "\x0b", "\x0c"]
 
 
@@ -27,6 +28,23 @@ def test_the_decision_is_nltks(seed):
     nltk_punkt = sentences._PUNKT
     for _ in range(500):
         text = _random_text(rng, rng.randint(1, 4))
+        assert punkt.contains_sentbreak(text, ABBREVIATIONS) == bool(
+            nltk_punkt.text_contains_sentbreak(text)), repr(text)
+
+
+def test_a_word_a_stop_and_the_next_word_are_decided_as_nltk_does():
+    """The shortcut for "Stalin. He" (punkt._plain_break) over random words, abbreviations
+    among them, and what may follow the stop."""
+    rng = random.Random(16)
+    words = [*sorted(ABBREVIATIONS), "Stalin", "he", "X", "ab", "U", "ww", "Ussr"]
+    letters = "abcdefghijklmnopqrstuvwxyzAZéжЖßǄǆ斯\u0301"
+    nexts = ["He", "he", "1924", "(see", "...", ". .", "é", "Ж", "-", "”", "a.", "Mr.", "斯",
+             "\u0301", "①", "Ⅻ", "_"]
+    nltk_punkt = sentences._PUNKT
+    for _ in range(3000):
+        word = rng.choice(words) if rng.random() < 0.5 else "".join(
+            rng.choice(letters) for _ in range(rng.randint(1, 8)))
+        text = word + "." + rng.choice(SPACES[:8]) + rng.choice(nexts)
         assert punkt.contains_sentbreak(text, ABBREVIATIONS) == bool(
             nltk_punkt.text_contains_sentbreak(text)), repr(text)
 

@@ -93,3 +93,25 @@ def test_the_stem_shortcut_gives_nltks_stem_for_every_word():
         assert _stem_now(w) == nltk_stem(w), w
         shortcut += not w.endswith(_STEM_ENDINGS)
     assert shortcut > len(words) // 4  # the shortcut is taken for many words
+
+
+def test_a_word_and_its_mark_are_the_tokens_the_pattern_finds():
+    """The shortcut for a chunk of one word and one mark ("Lenin," "died.") gives the tokens
+    of the general path, over random words and every kind of mark."""
+    import random
+
+    from grader.text import tokens as tk
+
+    rng = random.Random(15)
+    letters = "abcdefghijklmnopqrstuvwxyzAZéжß"
+    marks = ".,;:!?)]}\"'’”-—…%*/\u0301_ "  # (a digit after a word is cut as a list number)
+    for _ in range(20_000):
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(1, 9)))
+        chunk = word + rng.choice(marks)
+        if chunk.split() != [chunk]:
+            continue
+        tk._CHUNKS.clear()
+        got = [(s, e, raw) for s, e, raw, *_ in tk._chunk_pieces(chunk)]
+        expected = [(m.start(), m.end(), m.group()) for m in tk._TOKEN.finditer(chunk)]
+        if word[1:].islower() or len(word) == 1:  # no case change: nothing to cut
+            assert got == expected, chunk
