@@ -955,8 +955,10 @@ def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
             continue
         if m.first > 0 and doc.forms[m.first - 1] == "from":
             continue  # where someone came from ("an agent sent from Moscow"), not the place
-        if check.right and not check.wrong and (
-                m.first == 0 or doc.forms[m.first - 1] not in LOCATIVE):
+        before = m.first - 1  # the word before the place, past an article ("in the Crimea")
+        if before > 0 and doc.forms[before] in ("the", "a", "an"):
+            before -= 1
+        if check.right and not check.wrong and (before < 0 or doc.forms[before] not in LOCATIVE):
             continue  # where it happened is "in/at/near …" a place ("built to carry people
             # to New York" does not say where it was built)
         if m.entity in check.right:

@@ -68,7 +68,9 @@ MAX_ORDER_WORDINGS: Final = 160
 # The wordings a person check reads for "whose idea or policy it was" when the fact names no
 # event: who came up with it, put it forward, believed in it.
 OWNER_WORDINGS: Final = ("introduc*|came up with|come up with|propos*|put forward|creat*|"
-                         "invent*|develop*|thought of|argued for|believed in|launch*")
+                         "invent*|develop*|thought of|argued for|believed in|launch*|"
+                         "had an idea called|had the idea of|had a policy called|"
+                         "had a plan called")
 
 _RANGE: Final = re.compile(r"^\s*(\d{3,4})\s*(?:-|–|—|to)\s*(\d{2,4})\s*$")
 

@@ -66,8 +66,49 @@ def parse_year_token(text: str) -> tuple[int, int, bool] | None:
     return None
 
 
+# A year in words: a century word, then its tens ("nineteen twenty-five", "nineteen twenty
+# five", "nineteen fifteen", "sixteen sixty-six") or a decade ("the nineteen twenties").
+CENTURY_WORDS: Final = {"sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_UNITS: Final = {w: i + 1 for i, w in enumerate(
+    "one two three four five six seven eight nine".split())}
+_TEENS: Final = {w: i + 10 for i, w in enumerate(
+    "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS: Final = {w: (i + 2) * 10 for i, w in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_DECADES: Final = {w: (i + 2) * 10 for i, w in enumerate(
+    "twenties thirties forties fifties sixties seventies eighties nineties".split())}
+
+
+def year_in_words(tokens, i: int) -> tuple[int, int, bool, int] | None:
+    """(first, last, vague, tokens used) for a year written in words starting at tokens[i]
+    ("nineteen twenty-five" -> 1925, "nineteen twenties" -> 1920-1929); None otherwise."""
+    century = CENTURY_WORDS.get(tokens[i].norm)
+    if century is None or i + 1 >= len(tokens):
+        return None
+    nxt = tokens[i + 1].norm
+    if nxt in _DECADES:
+        first = century * 100 + _DECADES[nxt]
+        return first, first + 9, True, 2
+    if nxt in _TEENS:
+        return century * 100 + _TEENS[nxt], century * 100 + _TEENS[nxt], False, 2
+    head, _, tail = nxt.partition("-")
+    if head not in _TENS:
+        return None
+    year = century * 100 + _TENS[head]
+    if tail:
+        if tail not in _UNITS:
+            return None
+        year += _UNITS[tail]
+        return year, year, False, 2
+    if i + 2 < len(tokens) and tokens[i + 2].norm in _UNITS:
+        year += _UNITS[tokens[i + 2].norm]
+        return year, year, False, 3
+    return year, year, False, 2
+
+
 def find_years(tokens) -> list[YearMention]:
-    """Find year mentions in a token list (joins '1936 - 38' and "1920 's")."""
+    """Find year mentions in a token list (joins '1936 - 38' and "1920 's"; reads years in
+    words, "nineteen twenty-five")."""
     out: list[YearMention] = []
     n = len(tokens)
     i = 0
@@ -75,6 +116,15 @@ def find_years(tokens) -> list[YearMention]:
         tok = tokens[i]
         parsed = parse_year_token(tok.text) if tok.text[:1].isdigit() else None
         end_tok = tok
+        if parsed is None and tok.norm in CENTURY_WORDS:
+            words = year_in_words(tokens, i)
+            if words is not None and not _counts_something(tokens, i + words[3] - 1):
+                end_tok = tokens[i + words[3] - 1]
+                month, day = _month_before(tokens, tok.index - tokens[0].index)
+                out.append(YearMention(words[0], words[1], tok.start, end_tok.end, tok.index,
+                                       month, words[2], day))
+                i += words[3]
+                continue
         if parsed and _counts_something(tokens, i):
             parsed = None  # "1517 people died": a head-count, not a year
         if parsed and not parsed[2] and parsed[0] == parsed[1] and i + 2 < n:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .budget import UNLIMITED, Budget
-from .dates import YearMention, find_years
+from .dates import CENTURY_WORDS, YearMention, find_years
 from .lexicon import ARTICLES, Lexicon
 from .scopes import clause_ids, scope_flags
 from .sentences import paragraph_spans, sentence_spans
@@ -242,8 +242,12 @@ def build_document(text: str, lexicon: Lexicon | None = None,
     negated, reported, modal = scope_flags(tokens, clauses, bounds)
     numbers = sorted(i for norm, at in by_norm.items() if not norm[:1].isalpha() for i in at)
     years = []
-    # only a sentence with a word starting with a digit can name a year
-    for k in sorted({sentence_of[i] for i in numbers if tokens[i].text[:1].isdigit()}):
+    # only a sentence with a word starting with a digit, or a century word ("nineteen
+    # twenty-five"), can name a year
+    year_sentences = {sentence_of[i] for i in numbers if tokens[i].text[:1].isdigit()}
+    for w in CENTURY_WORDS:
+        year_sentences.update(sentence_of[i] for i in by_norm.get(w, ()))
+    for k in sorted(year_sentences):
         s = sentences[k]
         years.extend(find_years(tokens[s.first:s.last]))
     doc = Document(text, paragraphs, sentences, tokens, forms, stems, corrected, clauses,

@@ -25,6 +25,13 @@ def flags(text, rubric):
     ("Bukharin opposed the NEP from the start.", "F18", "contradiction"),
     ("Zinoviev and Kamenev published the Testament for everyone to read.", "F7",
      "contradiction"),
+    ("In nineteen twenty-five Trotsky was thrown out of the party.", "F15", "wrong_date"),
+    ("Trotsky was on holiday in the Crimea.", "F3", "wrong_place"),
+    ("Stalin had an idea called Permanent Revolution.", "F11", "wrong_person"),
+    ("Kamenev and Kirov hid the Testament.", "F7", "wrong_person"),
+    ("Lenin wrote a will. It said Stalin should be the next leader.", "F6", "contradiction"),
+    ("Zinoviev and Kamenev read the testament out to the delegates.", "F7", "contradiction"),
+    ("The funeral was in February 1924.", "F2", "wrong_date"),
 ])
 def test_errors_are_flagged(rubric, text, fact, kind):
     got = flags(text, rubric)
@@ -33,6 +40,12 @@ def test_errors_are_flagged(rubric, text, fact, kind):
 
 @pytest.mark.parametrize("text", [
     "After Lenin died in 1924, Stalin turned against the NEP in 1928.",
+    "Trotsky was resting in the Caucasus when Lenin died.",
+    "Zinoviev and Kamenev hid the Testament from the party.",
+    "Stalin hid the Testament from the party.",
+    "In nineteen twenty-seven Trotsky was thrown out of the party.",
+    "Lenin wrote a will. It said Stalin was too rude and should be removed.",
+    "Trotsky was exiled to Alma-Ata in 1928 and deported in 1929.",
     "Trotsky did not attend the funeral.",
     "Trotsky said he was given the wrong date for the funeral.",
     "Some say Trotsky was told the wrong date.",

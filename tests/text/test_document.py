@@ -55,6 +55,18 @@ def test_years_ranges_months_and_decades():
     assert [doc.text[y.start:y.end] for y in doc.years] == ["1924", "1936-38", "1920s"]
 
 
+def test_years_written_in_words_are_years():
+    doc = build_document("In nineteen twenty-five he left; in January nineteen twenty four "
+                         "Lenin died. By the nineteen thirties, nineteen fifteen and sixteen "
+                         "sixty-six. Nineteen people died; nineteen twenty people came.")
+    ys = [(y.first, y.last, y.month, y.vague) for y in doc.years]
+    assert ys == [(1925, 1925, None, False), (1924, 1924, 1, False),
+                  (1930, 1939, None, True), (1915, 1915, None, False),
+                  (1666, 1666, None, False)]
+    assert [doc.text[y.start:y.end] for y in doc.years][:2] == [
+        "nineteen twenty-five", "nineteen twenty four"]
+
+
 def test_misspelt_names_and_terms_are_found():
     lx = lexicon()
     doc = build_document("Trotksy, Zinovief and Kamanev opposed Socalism in one contry. "
