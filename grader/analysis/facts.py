@@ -169,12 +169,35 @@ def _trigger_hits(doc: Document, check: FactCheck) -> list[tuple[Hit, bool]]:
                 break
             for i in _anaphor_candidates(doc).get(nxt, ()):
                 norm = doc.tokens[i].norm
+                if norm in ANAPHORS and _other_things(doc, i, heads):
+                    continue
                 if norm in ANAPHORS or (norm in heads and i > t.first
                                         and doc.tokens[i - 1].norm == "the"):
                     hits.append((Hit(nxt, i, i + 1), True))
                     seen.add(nxt)
                     break
     return hits
+
+
+# nouns after "this"/"that" that point at no event ("at this time", "for this reason")
+_NOT_EVENTS: Final = frozenset(
+    "time times way point reason reasons factor factors period stage moment day days year "
+    "years thing things essay question".split())
+
+
+def _other_things(doc: Document, i: int, heads: frozenset[str]) -> bool:
+    """ "these things", "this reason", "these factors": a demonstrative before a noun that
+    is not the trigger's does not point back to the trigger."""
+    if i + 1 >= len(doc.tokens):
+        return False
+    nxt = doc.tokens[i + 1].norm
+    if nxt in heads:
+        return False
+    if nxt in _NOT_EVENTS:
+        return True
+    # "these" before a plural noun ("these reasons", "all of these things")
+    return doc.tokens[i].norm == "these" and len(nxt) > 3 and nxt.endswith("s") \
+        and not nxt.endswith("ss")
 
 
 def _anaphor_candidates(doc: Document) -> dict[int, list[int]]:
@@ -369,7 +392,17 @@ def _leads_clause(doc: Document, y: YearMention) -> bool:
             "st", "nd", "rd", "th") or (j >= 0 and doc.clause[j] == c
                                         and not doc.tokens[j].is_word):
         j -= 1
+    if j >= 0 and doc.clause[j] != c and _after_until(doc, y):
+        return False  # "was not expelled until 1927": the year closes what came before
     return j < 0 or doc.clause[j] != c
+
+
+def _after_until(doc: Document, y: YearMention) -> bool:
+    """A year right after "until" (or "until" and a month)."""
+    k = y.token - 1
+    if k >= 0 and doc.tokens[k].norm in MONTHS:
+        k -= 1
+    return k >= 0 and doc.tokens[k].norm in ("until", "till")
 
 
 def _owned_year(doc: Document, y: YearMention) -> bool:
@@ -499,8 +532,8 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
         if len(others) > mine and _list_distance(doc, y, others, leading, ev.first,
                                                  ev.last) < own:
             continue
-        if doc.negated[y.token] or doc.negated[ev.first] or not _asserted(doc, y.token) \
-                or not _asserted(doc, ev.first):
+        if ((doc.negated[y.token] or doc.negated[ev.first]) and not _not_until(doc, ev, y)) \
+                or not _asserted(doc, y.token) or not _asserted(doc, ev.first):
             continue
         fact = facts[ev.check.fact]
         found_text = y.text_value
@@ -519,6 +552,13 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
         flags.append(_flag(doc, fact, ev.check, "wrong_date", start, end, found_text,
                            ev.check.expected or _years_text(ev.check)))
     return flags
+
+
+def _not_until(doc: Document, ev: DateEvent, y: YearMention) -> bool:
+    """ "was not expelled until 1927": the event happened then (a negated event before its
+    year, the year after "until", the two in one clause or the next)."""
+    return _after_until(doc, y) and ev.last <= y.token \
+        and doc.clause[y.token] - doc.clause[ev.first] <= 1
 
 
 # A year is aligned with its event when the clause structure ties them: the year is in the
@@ -549,7 +589,7 @@ def _year_aligned(doc: Document, ev: DateEvent, y: YearMention, leading: bool) -
         return lo - 1 >= doc.sentences[ev.sentence].first and ev.first <= lo - 1 < ev.last
     if leading and cy + 1 in own:
         return True
-    return doc.tokens[lo].norm == "since" and cy - 1 in own
+    return doc.tokens[lo].norm in ("since", "until", "till") and cy - 1 in own
 
 
 def _time_phrase(doc: Document, c: int) -> bool:
@@ -716,8 +756,10 @@ def _doer(doc: Document, people: People, check: FactCheck, hit: Hit, s):
     # or 6 tokens on (whichever is later).
     before_at, before, after_at, after = _doer_verbs(doc, people, check.verbs, s)
     c_first, c_end = doc.clause_bounds(doc.clause[hit.first])
-    k = bisect_left(before_at, min(c_first, hit.first - 6))
-    if k < len(before_at) and before_at[k] < hit.first:
+    # the verb nearest before the trigger ("Stalin came up with X and Trotsky came up with
+    # Y": Trotsky for Y)
+    k = bisect_left(before_at, hit.first) - 1
+    if k >= 0 and before_at[k] >= min(c_first, hit.first - 6):
         return before[k], before_at[k]
     k = bisect_left(after_at, hit.first)
     if k < len(after_at) and after_at[k] < max(c_end, hit.first + 7):
@@ -740,10 +782,14 @@ def _doer_verbs(doc: Document, people: People, verbs: Phrase, s) -> tuple[
         for v in verbs.find(doc, s.first, s.last):
             # (d) "Stalin (also) came up with the NEP"
             i = v.first - 1
+            passive = False
             while i >= s.first and doc.tokens[i].norm in SUBJECT_GAP:
+                passive = passive or doc.tokens[i].norm in BE_FORMS
                 i -= 1
+            # "the Duke of York was put in charge": the one named is who it was done to
+            passive = passive and _participle(doc.tokens[v.first].norm)
             r = people.ending_in(s.index, i + 1)
-            if r is not None and not r.possessive:
+            if r is not None and not r.possessive and not passive:
                 before_at.append(v.first)
                 before.append(r)
             # (e) "the NEP was introduced by Lenin"
@@ -754,6 +800,17 @@ def _doer_verbs(doc: Document, people: People, verbs: Phrase, s) -> tuple[
                     after.append(r)
         got = doc.cache[key] = (before_at, before, after_at, after)
     return got
+
+
+BE_FORMS: Final = frozenset("was were is are been being".split())
+_PARTICIPLES: Final = frozenset(
+    "put made given brought set led kept hidden shown sent held told chosen taken thrown "
+    "driven done beaten forced".split())
+
+
+def _participle(word: str) -> bool:
+    """A past participle, as a passive verb after "was" has: "appointed", "put", "given"."""
+    return word.endswith("ed") or word in _PARTICIPLES
 
 
 def _person_flags(doc, people, fact, check, hit) -> list[Flag]:

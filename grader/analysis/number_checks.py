@@ -84,6 +84,8 @@ def number_flags(doc: Document, hits: list[tuple[Fact, FactCheck, Hit, bool]],
                     continue
                 i = bisect_right(firsts[k], tok)
                 for hit in hs[max(0, i - 1):i + 1]:
+                    if _people_not_things(doc, q, hit):
+                        continue
                     near.append((_token_distance(doc, tok, hit), fact, check, hit, said))
             if not near:
                 continue
@@ -148,6 +150,23 @@ def _counts_other_things(text: str, q: Quantity, check: FactCheck) -> bool:
     root = stem(noun)
     return not any(noun.startswith(w) or w.startswith(root) or stem(w) == root
                    for w in check.trigger_words)
+
+
+# the people a figure may count ("70,000 people"), which a trigger naming things
+# ("houses", "churches") is not about
+PEOPLE_NOUNS: Final = frozenset(
+    "people persons men women children soldiers troops workers passengers prisoners "
+    "veterans families farmers members citizens residents inhabitants Londoners".lower().split())
+
+
+def _people_not_things(doc: Document, q: Quantity, hit: Hit) -> bool:
+    """A figure counting people ("left 70,000 people homeless") and a trigger of one word
+    naming other things in the plural ("13,200 houses"): the figure is not the things'."""
+    if q.noun not in PEOPLE_NOUNS or hit.last - hit.first != 1:
+        return False
+    w = doc.tokens[hit.first].norm
+    return (len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in COUNT_NOUNS
+            and w not in PEOPLE_NOUNS)
 
 
 def _token_distance(doc: Document, tok: int, hit: Hit) -> int:

@@ -469,12 +469,16 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
     return _ranges(text, _compound_times(text, _parts_of_wholes(text, found)))
 
 
-_OF_THE: Final = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?", re.IGNORECASE)
+# "of the", "out of all", "of the City's", "of its", "of London's": a part before its whole
+_OF_THE: Final = re.compile(
+    r"\s+(?:out\s+)?of\s+(?:the\s+|all\s+|its\s+|their\s+|his\s+|her\s+)?"
+    r"(?:[A-Za-z]+(?:['’]s|s['’])\s+)?", re.IGNORECASE)
 
 
 def _parts_of_wholes(text: str, found: list[Quantity]) -> list[Quantity]:
-    """'30 of the 48 states', '705 out of 2,224 people': the part is the claim, counting the
-    whole's noun; the whole is left out (it is not what the sentence says happened)."""
+    """'30 of the 48 states', '705 out of 2,224 people', '87 of the City's 109 churches': the
+    part is the claim, counting the whole's noun; the whole is left out (it is not what the
+    sentence says happened)."""
     out: list[Quantity] = []
     for q in found:
         prev = out[-1] if out else None

@@ -222,3 +222,49 @@ def test_him_in_the_clause_of_he_is_someone_else():
     doc = build_document("Trotsky met Stalin and he attacked him.", r.lexicon)
     refs = {doc.tokens[p.index].text: p.entities for p in person_refs(doc) if p.pronoun}
     assert refs == {"he": frozenset({"stalin"}), "him": frozenset({"trotsky"})}
+
+
+def test_one_put_in_charge_is_not_who_put_him_there():
+    from grader import parse_rubric
+
+    rubric = parse_rubric("""
+id: fire
+title: The Great Fire
+question: Why did the fire do so much damage?
+lexicon:
+  people:
+    charles: {name: Charles II, aliases: [the King]}
+    james: {name: James, aliases: [Duke of York]}
+    pepys: {name: Samuel Pepys, aliases: [Pepys]}
+factors:
+  - {id: response, title: The response, marks: [0, 2, 4], identify: ["in charge"]}
+facts:
+  - id: G1
+    statement: Charles II put his brother James in charge of fighting the fire
+    checks:
+      - {type: person, role: agent, trigger: "in charge", verbs: "put|placed|made",
+         right: ["@charles"], expected: Charles II}
+bands:
+  - {band: 1, label: Any, min_marks: 0}
+""")
+    assert flags("Later the Duke of York was put in charge of the firefighting.", rubric) == []
+    assert [f for f, _, _ in flags("Pepys put the Duke of York in charge.", rubric)] == ["G1"]
+
+
+def test_each_idea_goes_to_the_one_named_nearest_before_it(rubric):
+    assert flags("Stalin came up with Socialism in One Country and Trotsky came up with "
+                 "Permanent Revolution.", rubric) == []
+
+
+def test_these_things_do_not_point_back_to_an_event(rubric):
+    assert flags("Stalin used his post as General Secretary. All of these things helped "
+                 "Stalin to become the leader by 1929.", rubric) == []
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Trotsky was not expelled until 1925.", True),
+    ("Trotsky was not expelled until 1927.", False),
+    ("Trotsky was not expelled in 1925.", False),
+])
+def test_not_until_a_year_dates_the_event(rubric, text, flagged):
+    assert (("F15", "wrong_date") in [(f, k) for f, k, _ in flags(text, rubric)]) is flagged

@@ -42,9 +42,18 @@ RUBRIC = textwrap.dedent("""
         checks:
           - {type: number, trigger: "cuts|may report", value: 96000000, tolerance: 0.05,
              unit: money}
+      - id: F6
+        statement: About 8,000 houses were built in Jarrow
+        checks:
+          - {type: number, trigger: "houses", value: 8000, tolerance: 0.1}
     bands:
       - {band: 1, label: Any, min_marks: 0}
 """)
+
+
+def test_a_figure_counting_people_is_not_a_count_of_houses(slump):
+    assert flagged("They built 8,000 houses and left 70,000 people without work.", slump) == []
+    assert flagged("They built 800 houses.", slump) == [("F6", "800")]
 
 
 @pytest.fixture(scope="module")

@@ -128,6 +128,7 @@ def test_a_time_of_day_agrees_within_minutes(said, low, high, right):
     ("thirty-two point five percent", 32.5, "", "thirty-two point five percent"),
     ("They won 30 of the 48 states.", 30, "states", "30"),
     ("705 out of 2,224 people survived", 705, "people", "705"),
+    ("87 of the City's 109 parish churches burned", 87, "parish", "87"),
     ("The war lasted one year.", 1, "year", "one"),
 ])
 def test_halves_points_parts_of_wholes_and_one_measure(text, value, noun, span):
