@@ -64,16 +64,20 @@ BLIND_SETS = Path(__file__).parent / "fixtures" / "blind"
 
 @pytest.mark.parametrize("essays, rubric_file, floors", [
     # (precision, recall, most flags on correct claims, least presence F1): a little under
-    # the figures of 2026-12-07, so a change that loses ground fails here
-    ("stalin16/essays.jsonl", None, (0.93, 0.58, 3, 0.97)),
-    ("coldwar/essays.jsonl", "coldwar/rubric/coldwar-causes.yaml", (0.85, 0.53, 2, 0.97)),
+    # the figures of 2026-12-08, so a change that loses ground fails here. (A flag counts as
+    # "on a correct claim" when its span overlaps one, even when it also finds the error next
+    # to it: titanic's second is "hit the iceberg at 11:40 on the 12th of April".)
+    ("stalin16/essays.jsonl", None, (0.95, 0.72, 3, 0.97)),
+    ("coldwar/essays.jsonl", "coldwar/rubric/coldwar-causes.yaml", (0.85, 0.55, 2, 0.97)),
     ("crash/essays.jsonl", "crash/rubric_v2/crash-depression.yaml", (0.85, 0.54, 4, 0.96)),
-    ("stalin17/essays.jsonl", None, (0.87, 0.36, 0, 0.97)),
-    ("titanic/essays.jsonl", "titanic/rubric/titanic.yaml", (0.70, 0.44, 1, 0.93)),
-    ("stalin18/essays.jsonl", None, (0.93, 0.50, 1, 0.95)),
-    ("berlinwall/essays.jsonl", "berlinwall/rubric/berlinwall.yaml", (0.67, 0.39, 4, 0.95)),
+    ("stalin17/essays.jsonl", None, (0.92, 0.52, 0, 0.97)),
+    ("titanic/essays.jsonl", "titanic/rubric/titanic.yaml", (0.70, 0.50, 2, 0.93)),
+    ("stalin18/essays.jsonl", None, (0.95, 0.64, 1, 0.95)),
+    ("berlinwall/essays.jsonl", "berlinwall/rubric/berlinwall.yaml", (0.75, 0.39, 2, 0.95)),
+    ("stalin19/essays.jsonl", None, (0.95, 0.58, 2, 0.96)),
+    ("greatfire/essays.jsonl", "greatfire/rubric/greatfire.yaml", (0.92, 0.45, 4, 0.98)),
 ], ids=["stalin16", "coldwar", "crash-numbers", "stalin17", "titanic-times", "stalin18",
-        "berlinwall"])
+        "berlinwall", "stalin19", "greatfire"])
 def test_blind_sets_hold_their_ground(rubric, essays, rubric_file, floors):
     """Sets written from subject briefs by writers who never saw the rules, the last two on
     new questions whose rubrics were written from the documentation alone (see

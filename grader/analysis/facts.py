@@ -9,7 +9,7 @@ from typing import Final
 from ..report.model import Flag, Review
 from ..rubric.cues import Hit, Phrase
 from ..rubric.model import Fact, FactCheck, Rubric
-from ..text.dates import MONTHS, YearMention
+from ..text.dates import MONTHS, YearMention, find_yearless_dates
 from ..text.document import Document
 from .claim_flags import CLAUSE_PENALTY
 from .claim_flags import asserted as _asserted
@@ -65,6 +65,10 @@ class DateEvent:
     anaphoric: bool = False  # "it", "this", "the ban" pointing back to the trigger
 
     def accepts(self, year: YearMention) -> bool:
+        if year.yearless:  # "on 12 September": only a fact's month and day can disagree
+            if not self.check.month or year.month != self.check.month:
+                return not self.check.month or not self.check.years
+            return not self.check.day or year.day == self.check.day
         if year.vague:
             return year.overlaps(self.check.years)
         if not year.overlaps(self.check.years):
@@ -505,7 +509,7 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
     grouped: dict[int, _SentenceEvents] = {}
     claimed: dict[int, list[int]] = {}  # claimants of a sentence, ascending
     budget = doc.budget
-    for y in doc.years:
+    for y in [*doc.years, *_yearless(doc)]:
         budget.tick()
         s = doc.sentence_of[y.token]
         if s not in by_sentence or _owned_year(doc, y) or _span_end(doc, y):
@@ -537,10 +541,14 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
             continue
         fact = facts[ev.check.fact]
         found_text = y.text_value
-        if y.month and not y.vague and y.first == y.last and ev.check.month:
+        if y.month and not y.vague and not y.yearless and y.first == y.last \
+                and ev.check.month:
             found_text = f"{MONTH_NAMES[y.month]} {y.first}"
             if y.day and ev.check.day:
                 found_text = f"{y.day} {found_text}"
+        if y.yearless and not _own_clause_event(doc, ev, y):
+            continue  # a day and month alone ("by Thursday 6 September") date only the
+            # event of their own clause
         start, end = _event_span(doc, people, ev, y)
         if not _year_aligned(doc, ev, y, leading):
             # the whole sentence: the teacher needs it to judge which event the year is of
@@ -552,6 +560,25 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
         flags.append(_flag(doc, fact, ev.check, "wrong_date", start, end, found_text,
                            ev.check.expected or _years_text(ev.check)))
     return flags
+
+
+def _own_clause_event(doc: Document, ev: DateEvent, y: YearMention) -> bool:
+    """The event's words, and its verb when its check has verbs, in the year's clause."""
+    c = doc.clause[y.token]
+    if all(doc.clause[a] != c for a in range(ev.first, ev.last)):
+        return False
+    return not ev.verbs or any(doc.clause[v] == c for v in ev.verbs)
+
+
+def _yearless(doc: Document) -> list[YearMention]:
+    """The essay's days of a month named with no year (cached); none without a month name."""
+    got: list[YearMention] | None = doc.cache.get("yearless")
+    if got is None:
+        got = []
+        if any(m in doc.by_norm for m in MONTHS):
+            got = find_yearless_dates(doc.tokens, doc.years)
+        doc.cache["yearless"] = got
+    return got
 
 
 def _not_until(doc: Document, ev: DateEvent, y: YearMention) -> bool:

@@ -16,6 +16,8 @@ MONTHS: Final = {
     )
 }
 
+MONTH_TITLES: Final = {v: k.capitalize() for k, v in MONTHS.items()}
+
 _YEAR: Final = re.compile(
     r"^(1[0-9]{3}|20[0-9]{2})(?:\s*[-–/]\s*([0-9]{2}|1[0-9]{3}|20[0-9]{2}))?$")
 _DECADE: Final = re.compile(r"^(1[0-9]{2}0|20[0-9]0)'?s$")
@@ -33,9 +35,12 @@ class YearMention:
     month: int | None = None
     vague: bool = False
     day: int | None = None  # the day of the month, when the essay gives one with the month
+    yearless: bool = False  # a day and month with no year ("on 12 September"): first is 0
 
     @property
     def text_value(self) -> str:
+        if self.yearless:
+            return f"{self.day} {MONTH_TITLES[self.month or 1]}"
         if self.vague:
             return f"{self.first}s"
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
@@ -184,3 +189,40 @@ def _day(text: str) -> int | None:
         return None
     day = int(m.group(1))
     return day if 1 <= day <= 31 else None
+
+
+def find_yearless_dates(tokens, years: list[YearMention]) -> list[YearMention]:
+    """Days of a month named with no year ("on Sunday 12th September", "the 2nd of
+    September", "September 2nd"), as yearless mentions (first = last = 0) starting at the
+    day's token; a day and month that a year follows are part of that year's mention."""
+    dated = {y.token for y in years}
+    out: list[YearMention] = []
+    n = len(tokens)
+    for i in range(n):
+        month = MONTHS.get(tokens[i].norm)
+        if month is None or (tokens[i].norm in ("may", "march")
+                             and not tokens[i].text[:1].isupper()):
+            continue  # "they may 5 times" names no month
+        nxt = i + 1
+        if nxt < n and tokens[nxt].text == ",":
+            nxt += 1
+        after = i + 1
+        day = None
+        first = last = i
+        # "12 September", "12th of September"
+        if i >= 1 and _day(tokens[i - 1].text):
+            day, first = _day(tokens[i - 1].text), i - 1
+        elif i >= 2 and tokens[i - 1].norm == "of" and _day(tokens[i - 2].text):
+            day, first = _day(tokens[i - 2].text), i - 2
+        elif after < n and _day(tokens[after].text):  # "September 12th"
+            day, last = _day(tokens[after].text), after
+            nxt = after + 1
+            if nxt < n and tokens[nxt].text == ",":
+                nxt += 1
+        if day is None:
+            continue
+        if nxt < n and (tokens[nxt].index in dated or tokens[nxt].text[:1].isdigit()):
+            continue  # a year follows: the year's mention holds the day
+        out.append(YearMention(0, 0, tokens[first].start, tokens[last].end, tokens[first].index,
+                               month, False, day, True))
+    return out

@@ -289,7 +289,8 @@ MEASURE_NOUNS: Final = frozenset(
 TIME_UNITS: Final = {
     "minute": 1 / 1440, "minutes": 1 / 1440, "hour": 1 / 24, "hours": 1 / 24, "day": 1.0,
     "days": 1.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375,
-    "year": 365.25, "years": 365.25}
+    "year": 365.25, "years": 365.25, "fortnight": 14.0, "fortnights": 14.0,
+    "decade": 3652.5, "decades": 3652.5, "century": 36525.0, "centuries": 36525.0}
 _MONTHS: Final = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
@@ -329,6 +330,13 @@ def _unit_after(text: str, at: int, unit: str) -> tuple[str, int]:
     if mm:
         return "money", mm.end()
     return unit, at
+
+
+# "a"/"an" and a unit of time after a word that makes it a length of time: one of the unit
+_A_SPAN: Final = re.compile(
+    r"\b(?:for|lasted|lasting|last|took|taking|take|than|within|about|around|roughly|nearly|"
+    r"almost|over|only|just|under)\s+(an?\s+(minute|hour|day|week|fortnight|month|year|decade|"
+    r"century))\b", re.IGNORECASE)
 
 
 def counts_something(text: str, start: int, end: int) -> bool:
@@ -394,6 +402,16 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
             found.append(Quantity(0.5, "count", "", m.start(), m.end(), m.group(1).lower() + "s",
                                   noun_end=m.end()))
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for m in _A_SPAN.finditer(text):  # "lasted a week", "for about a month": one
+        a, b = m.start(1), m.end()
+        if free(a, b):
+            hedge = ""
+            hm = _HEDGE_BEFORE.search(text, max(0, a - 20), a)
+            if hm:
+                hedge = _HEDGES[re.sub(r"\s+", " ", hm.group(1).lower())]
+                a = hm.start(1)
+            found.append(Quantity(1.0, "count", hedge, a, b, m.group(2).lower(), noun_end=b))
+            taken[a:b] = b"\x01" * (b - a)
     for m in _AND_A_HALF.finditer(text):  # "two and a half hours": 2.5
         if free(m.start(), m.end()):
             head = m.group(1)

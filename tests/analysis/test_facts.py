@@ -268,3 +268,14 @@ def test_these_things_do_not_point_back_to_an_event(rubric):
 ])
 def test_not_until_a_year_dates_the_event(rubric, text, flagged):
     assert (("F15", "wrong_date") in [(f, k) for f, k, _ in flags(text, rubric)]) is flagged
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("Kirov was murdered on 3rd December.", True),
+    ("Kirov was murdered on the 1st of December.", False),
+    ("Lenin died on 21 February.", True),
+    ("Lenin died on 21 January.", False),
+])
+def test_a_day_and_month_without_a_year_are_checked(rubric, text, flagged):
+    got = [f for f, k, _ in flags(text, rubric) if k == "wrong_date"]
+    assert bool(got) is flagged, got

@@ -67,6 +67,17 @@ def test_years_written_in_words_are_years():
         "nineteen twenty-five", "nineteen twenty four"]
 
 
+def test_days_of_a_month_without_a_year():
+    from grader.text.dates import find_yearless_dates
+
+    doc = build_document("It began on Sunday 12th September and ended on the 6th of "
+                         "September. Lenin died on 21 January 1924; by September 2nd, "
+                         "1666 it was over; they may 5 times.")
+    got = [(y.day, y.month, doc.text[y.start:y.end])
+           for y in find_yearless_dates(doc.tokens, doc.years)]
+    assert got == [(12, 9, "12th September"), (6, 9, "6th of September")]
+
+
 def test_misspelt_names_and_terms_are_found():
     lx = lexicon()
     doc = build_document("Trotksy, Zinovief and Kamanev opposed Socalism in one contry. "

@@ -144,3 +144,20 @@ def test_the_end_of_a_year_range_is_not_a_figure():
     doc = build_document("About 9,000 banks (1930-33) failed.")
     spans = [(y.start, y.end) for y in doc.years]
     assert [q.value for q in find_quantities(doc.text, spans)] == [9000]
+
+
+@pytest.mark.parametrize("text, noun, hedge, span", [
+    ("The fire went on for about a month.", "month", "about", "about a month"),
+    ("It lasted a week.", "week", "", "a week"),
+    ("It took an hour to sink.", "hour", "", "an hour"),
+    ("They were away for a fortnight.", "fortnight", "", "a fortnight"),
+])
+def test_a_unit_of_time_after_a_length_word_is_one_of_it(text, noun, hedge, span):
+    [q] = find_quantities(text)
+    assert (q.value, q.noun, q.hedge, text[q.start:q.end]) == (1.0, noun, hedge, span)
+
+
+@pytest.mark.parametrize("text", ["A year later he died.", "It rained in a day.",
+                                  "He had a week off."])
+def test_a_unit_of_time_without_a_length_word_is_no_figure(text):
+    assert find_quantities(text) == []
