@@ -122,7 +122,7 @@ def read_facts(doc: Document, rubric: Rubric) -> FactFindings:
                     if not anaphoric:
                         claimants.setdefault(hit.sentence, set()).update(
                             range(hit.first, hit.last))
-                    ev = _date_event(doc, people, check, hit)
+                    ev = _date_event(doc, people, check, hit, anaphoric)
                     if ev is not None:
                         ev.anaphoric = anaphoric
                         date_events.append(ev)
@@ -281,17 +281,41 @@ def _blocked(people: People, a: int, b: int) -> bool:
     return any(not (r.possessive and r.last == b) for r in people.between(a, b))
 
 
-def _date_event(doc: Document, people: People, check: FactCheck, hit: Hit) -> DateEvent | None:
+def _date_event(doc: Document, people: People, check: FactCheck, hit: Hit,
+                anaphoric: bool = False) -> DateEvent | None:
     verbs: list[int] = []
     if check.verbs is not None:
         found = _verb_tokens(doc, check.verbs, hit.sentence)
         if found is None:
             return None
         verbs = found
+        if not anaphoric:
+            verbs = [v for v in found if _may_govern(doc, v, hit, found)]
+            if not verbs:
+                return None
     parts = people.participants(hit.first, hit.last)
     if check.who and not (parts & check.who):
         return None
     return DateEvent(check, hit.sentence, verbs, hit.first, hit.last, parts)
+
+
+# words that start a verb's own object ("appointed his friends", "appoint people"): a verb
+# after the trigger followed by one is not the trigger's event
+_OBJECT_START: Final = frozenset(
+    "his her their its the a an my our your them him us me people everyone anyone "
+    "loyal".split())
+
+
+def _may_govern(doc: Document, v: int, hit: Hit, verbs: list[int]) -> bool:
+    """Whether the verb token `v` may be the trigger's event: before the trigger, or after
+    it without an object of its own ("General Secretary, the job he was given in 1922"; not
+    "as General Secretary he appointed his friends")."""
+    if v < hit.last:
+        return True
+    j = v + 1
+    if j >= len(doc.tokens) or doc.sentence_of[j] != hit.sentence or j in verbs:
+        return True
+    return doc.tokens[j].norm not in _OBJECT_START
 
 
 def _most_specific(events: list[DateEvent]) -> list[DateEvent]:
@@ -403,10 +427,15 @@ def _leads_clause(doc: Document, y: YearMention) -> bool:
 
 def _after_until(doc: Document, y: YearMention) -> bool:
     """A year right after "until" (or "until" and a month)."""
+    return _after_word(doc, y, ("until", "till"))
+
+
+def _after_word(doc: Document, y: YearMention, words: tuple[str, ...]) -> bool:
+    """A year right after one of `words` (or one of them and a month)."""
     k = y.token - 1
     if k >= 0 and doc.tokens[k].norm in MONTHS:
         k -= 1
-    return k >= 0 and doc.tokens[k].norm in ("until", "till")
+    return k >= 0 and doc.tokens[k].norm in words
 
 
 def _owned_year(doc: Document, y: YearMention) -> bool:
@@ -546,6 +575,8 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
             found_text = f"{MONTH_NAMES[y.month]} {y.first}"
             if y.day and ev.check.day:
                 found_text = f"{y.day} {found_text}"
+        if ev.check.role == "since" and not _after_word(doc, y, ("since",)):
+            continue  # a state's start: only "since 1917" dates it
         if y.yearless and not _own_clause_event(doc, ev, y):
             continue  # a day and month alone ("by Thursday 6 September") date only the
             # event of their own clause

@@ -61,6 +61,10 @@ EVENT_FAMILIES: Final[dict[str, str]] = {
     "rule": "rule*|reign*|governed|in power",
 }
 
+# Events that begin a state held afterwards ("became General Secretary", "joined the party"):
+# "was/had been … since 1917" dates them too
+STATE_FAMILIES: Final = frozenset(("become", "elect", "join", "lead", "rule"))
+
 # At most this many wordings for an event told with its thing in an order check (a cue
 # holds 200 alternatives at most)
 MAX_ORDER_WORDINGS: Final = 160
@@ -255,6 +259,9 @@ def structured_checks(fact: dict[str, Any], kinds: dict[str, str],
                 if people:
                     check["who"] = people
                 checks.append(check)
+                if what and event_family(fact.get("event") or "") in STATE_FAMILIES:
+                    # "had been General Secretary since 1917": the state began that year
+                    checks.append({**check, "verbs": "since", "role": "since"})
     if fact.get("where"):
         if not wordings:
             problems.append(("where", "a place needs the event (event:) that happened there"))

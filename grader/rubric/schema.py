@@ -260,7 +260,9 @@ class FactCheckSchema(Schema):
     anaphora = fields.Boolean(load_default=False)
     side = fields.String(load_default="left",
                          validate=validate.OneOf(["left", "right", "either"]))
-    role = fields.String(load_default="owner", validate=validate.OneOf(["owner", "agent"]))
+    # "since" (date checks made from facts as data): only a year right after "since" counts
+    role = fields.String(load_default="owner",
+                         validate=validate.OneOf(["owner", "agent", "since"]))
     negative = fields.String(load_default=None, allow_none=True)
     found = fields.String(load_default=None, allow_none=True)
     expected = fields.String(load_default=None, allow_none=True)

@@ -32,6 +32,7 @@ def flags(text, rubric):
     ("Lenin wrote a will. It said Stalin should be the next leader.", "F6", "contradiction"),
     ("Zinoviev and Kamenev read the testament out to the delegates.", "F7", "contradiction"),
     ("The funeral was in February 1924.", "F2", "wrong_date"),
+    ("Stalin had been General Secretary since 1917.", "F5", "wrong_date"),
 ])
 def test_errors_are_flagged(rubric, text, fact, kind):
     got = flags(text, rubric)
@@ -46,6 +47,9 @@ def test_errors_are_flagged(rubric, text, fact, kind):
     "In nineteen twenty-seven Trotsky was thrown out of the party.",
     "Lenin wrote a will. It said Stalin was too rude and should be removed.",
     "Trotsky was exiled to Alma-Ata in 1928 and deported in 1929.",
+    "Stalin had been General Secretary since 1922.",
+    "As General Secretary in 1923 Stalin appointed his friends to key posts.",
+    "Since Stalin was General Secretary in 1925, he could appoint people.",
     "Trotsky did not attend the funeral.",
     "Trotsky said he was given the wrong date for the funeral.",
     "Some say Trotsky was told the wrong date.",
