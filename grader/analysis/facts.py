@@ -606,8 +606,9 @@ def _yearless(doc: Document) -> list[YearMention]:
     got: list[YearMention] | None = doc.cache.get("yearless")
     if got is None:
         got = []
-        if any(m in doc.by_norm for m in MONTHS):
-            got = find_yearless_dates(doc.tokens, doc.years)
+        at = sorted(i for m in MONTHS for i in doc.by_norm.get(m, ()))
+        if at:
+            got = find_yearless_dates(doc.tokens, doc.years, at)
         doc.cache["yearless"] = got
     return got
 

@@ -191,14 +191,16 @@ def _day(text: str) -> int | None:
     return day if 1 <= day <= 31 else None
 
 
-def find_yearless_dates(tokens, years: list[YearMention]) -> list[YearMention]:
+def find_yearless_dates(tokens, years: list[YearMention],
+                        months: list[int] | None = None) -> list[YearMention]:
     """Days of a month named with no year ("on Sunday 12th September", "the 2nd of
     September", "September 2nd"), as yearless mentions (first = last = 0) starting at the
-    day's token; a day and month that a year follows are part of that year's mention."""
+    day's token; a day and month that a year follows are part of that year's mention.
+    `months`: the places of the month names among `tokens` (ascending), when known."""
     dated = {y.token for y in years}
     out: list[YearMention] = []
     n = len(tokens)
-    for i in range(n):
+    for i in (range(n) if months is None else months):
         month = MONTHS.get(tokens[i].norm)
         if month is None or (tokens[i].norm in ("may", "march")
                              and not tokens[i].text[:1].isupper()):
