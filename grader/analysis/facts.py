@@ -557,7 +557,7 @@ def _date_flags(doc: Document, events: list[DateEvent], facts: dict[str, Fact],
             continue  # "It had been up since 1961": how long a state lasted, not the event
         # the year belongs to the nearest event word of any fact, even one about someone
         # else ("used the 1921 ban to have them expelled in 1927": 1927 is the expulsion's)
-        own = _range_distance(doc, y, ev.first, ev.last, True)
+        own = _range_distance(doc, y, ev.first, ev.last, leading)
         others = claimed.get(s)
         if others is None:
             others = claimed[s] = sorted(claimants.get(s, ()))

@@ -33,6 +33,9 @@ def flags(text, rubric):
     ("Zinoviev and Kamenev read the testament out to the delegates.", "F7", "contradiction"),
     ("The funeral was in February 1924.", "F2", "wrong_date"),
     ("Stalin had been General Secretary since 1917.", "F5", "wrong_date"),
+    ("Although Lenin died in 1924, Trotsky was not expelled until 1929.", "F15", "wrong_date"),
+    ("Stalin brought in the five year plans in 1924.", "F19", "wrong_date"),
+    ("The Testament was mostly good about Stalin.", "F6", "contradiction"),
 ])
 def test_errors_are_flagged(rubric, text, fact, kind):
     got = flags(text, rubric)
@@ -48,6 +51,7 @@ def test_errors_are_flagged(rubric, text, fact, kind):
     "Lenin wrote a will. It said Stalin was too rude and should be removed.",
     "Trotsky was exiled to Alma-Ata in 1928 and deported in 1929.",
     "Stalin had been General Secretary since 1922.",
+    "Trotsky was sent to Alma-Ata in 1928 and later expelled from the country altogether.",
     "As General Secretary in 1923 Stalin appointed his friends to key posts.",
     "Since Stalin was General Secretary in 1925, he could appoint people.",
     "Trotsky did not attend the funeral.",
