@@ -864,7 +864,11 @@ def _doer_verbs(doc: Document, people: People, verbs: Phrase, s) -> tuple[
 BE_FORMS: Final = frozenset("was were is are been being".split())
 _PARTICIPLES: Final = frozenset(
     "put made given brought set led kept hidden shown sent held told chosen taken thrown "
-    "driven done beaten forced".split())
+    "driven done beaten forced left built lost won begun gone seen known found caught spent "
+    "fought thought taught bought felt met paid said sold understood written become come run "
+    "got gotten stood struck blown grown drawn flown fallen forgotten frozen broken spoken "
+    "stolen woken ridden risen eaten burnt learnt meant dealt hurt cut shut spread let "
+    "read".split())
 
 
 def _participle(word: str) -> bool:
@@ -997,6 +1001,8 @@ def _hostile_places(doc: Document) -> list[int]:
 
 
 def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
+    if _auxiliary(doc, hit):
+        return []  # "had left out a containment building": "had" is not possession here
     ref = people.nearest(hit.first, hit.last, check.side)
     if check.who and (ref is None or not (ref.entities & check.who)):
         return []
@@ -1034,6 +1040,22 @@ def _polarity_flags(doc, people, fact, check, hit) -> list[Flag]:
         found = f"not {found}"
     return [_flag(doc, fact, check, "contradiction", start, end, found,
                   check.expected or fact.right or fact.statement)]
+
+
+HAVE_FORMS: Final = frozenset("had has have having".split())
+_AUX_GAP: Final = frozenset("also already not never just only even then since".split())
+
+
+def _auxiliary(doc: Document, hit: Hit) -> bool:
+    """A trigger of one form of "have" that is the auxiliary of a participle after it ("had
+    also left out"), not a word of owning."""
+    if hit.last - hit.first != 1 or doc.tokens[hit.first].norm not in HAVE_FORMS:
+        return False
+    j = hit.last
+    while j < len(doc.tokens) and doc.tokens[j].norm in _AUX_GAP:
+        j += 1
+    return j < len(doc.tokens) and doc.sentence_of[j] == hit.sentence \
+        and doc.tokens[j].norm != "been" and _participle(doc.tokens[j].norm)
 
 
 def _person_object(people: People, hit: Hit, check: FactCheck, ctx: list[Hit]) -> bool:

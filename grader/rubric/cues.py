@@ -385,18 +385,29 @@ def _cached(cue: Phrase | AllOf, doc: Document, first: int, last: int | None) ->
     return out
 
 
+# words after which no article comes inside a phrase: numbers and ordinals
+COUNTING_WORDS: Final = frozenset(
+    "one two three four five six seven eight nine ten first second third fourth fifth sixth "
+    "seventh eighth ninth tenth last next final no number".split())
+
+
 def _match_sequence(doc: Document, i: int, limit: int, alt: tuple[Word, ...]) -> int | None:
     # (Word.start and Word.matches written out: this runs once per candidate start)
     forms, stems, tokens = doc.forms, doc.stems, doc.tokens
     j = i
     first = True
+    prev = ""
     for w in alt:
         norm = w.norm
         if not first:
-            while j < limit and ((forms[j] in ARTICLES and norm not in ARTICLES)
+            # an article may stand between the words ("ban on the factions"), but not after
+            # a number or an ordinal ("second reactor" is not "seconds the reactor")
+            skip = prev not in COUNTING_WORDS
+            while j < limit and ((skip and forms[j] in ARTICLES and norm not in ARTICLES)
                                  or tokens[j].text in QUOTE_MARKS):
                 j += 1
         first = False
+        prev = norm
         if norm == START:
             if j not in _item_starts(doc):
                 return None

@@ -287,3 +287,26 @@ def test_not_until_a_year_dates_the_event(rubric, text, flagged):
 def test_a_day_and_month_without_a_year_are_checked(rubric, text, flagged):
     got = [f for f, k, _ in flags(text, rubric) if k == "wrong_date"]
     assert bool(got) is flagged, got
+
+
+def test_had_before_a_participle_is_not_owning():
+    from grader import parse_rubric
+
+    rubric = parse_rubric("""
+id: rbmk
+title: Chernobyl
+question: Why did it happen?
+factors:
+  - {id: design, title: Design, marks: [0, 2, 4], identify: ["containment"]}
+facts:
+  - id: C1
+    statement: The RBMK had no containment building
+    event: had
+    what: "containment building"
+    happened: false
+bands:
+  - {band: 1, label: Any, min_marks: 0}
+""")
+    assert flags("The designers had also left out a containment building.", rubric) == []
+    assert [f for f, _, _ in flags("The reactor had a containment building.", rubric)] == [
+        "C1"]

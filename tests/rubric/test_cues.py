@@ -24,6 +24,12 @@ def test_alternatives_phrases_and_stems():
         "chief mourner", "organised a funeral"]
 
 
+def test_no_article_is_skipped_after_a_number_or_an_ordinal():
+    cue = compile_cue("second reactor|ban on factions")
+    assert texts(cue, "Within seconds the reactor blew up. The second reactor was fine. "
+                      "The ban on the factions held.") == ["second reactor", "ban on the factions"]
+
+
 def test_prefix_words():
     cue = compile_cue("purg*")
     assert texts(cue, "The purging began; purges followed.") == ["purging", "purges"]
