@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from .numbers import COUNT_NOUNS, TIME_WORDS_BEFORE
+from .numbers import COUNT_NOUNS, MEASURE_NOUNS, TIME_NOUNS, TIME_WORDS_BEFORE
+
+# a four-digit figure followed by one of these counts or measures something ("1000 MW")
+_FIGURE_NOUNS: Final = COUNT_NOUNS | (MEASURE_NOUNS - TIME_NOUNS)
 
 MONTHS: Final = {
     m: i + 1
@@ -151,9 +154,10 @@ def find_years(tokens) -> list[YearMention]:
 
 
 def _counts_something(tokens, i: int) -> bool:
-    """A four-digit number followed by a counted noun with no time word before it ("1517
-    people died"; not "in 1929 banks failed"): grader.text.numbers reads it as a figure."""
-    if i + 1 >= len(tokens) or tokens[i + 1].norm not in COUNT_NOUNS:
+    """A four-digit number followed by a counted or measured noun with no time word before
+    it ("1517 people died", "1000 MW"; not "in 1929 banks failed"): grader.text.numbers
+    reads it as a figure."""
+    if i + 1 >= len(tokens) or tokens[i + 1].norm not in _FIGURE_NOUNS:
         return False
     return i == 0 or tokens[i - 1].norm not in TIME_WORDS_BEFORE
 

@@ -59,6 +59,7 @@ TIME_WORDS_BEFORE: Final = frozenset(
     "in by during since until till from to of after before around circa c the early late mid "
     "year".split())
 _NEXT_WORD: Final = re.compile(r"\s+([A-Za-z]+)")
+_NOUN_AFTER: Final = re.compile(r"(?:\s+|-)([A-Za-z]+)")
 _WORD_BEFORE: Final = re.compile(r"([A-Za-z]+)\.?\s+$")
 
 
@@ -282,11 +283,17 @@ _HALF_AN: Final = re.compile(r"\bhalf\s+an?\s+(hour|day|week|month|year)\b", re.
 
 # Nouns that make a quantity a measure (of distance, time, weight, speed), not a head-count
 MEASURE_NOUNS: Final = frozenset(
-    "miles mile km kilometres kilometers metres meters feet foot yards inches tons tonnes "
-    "pounds kg kilograms knots mph days day weeks week months month years year hours hour "
-    "minutes minute seconds degrees acres hectares".split())
+    "miles mile km kilometres kilometers kilometre kilometer metres meters metre meter feet "
+    "foot yards inches tons tonnes ton tonne pounds kg kilograms knots mph kph days day weeks "
+    "week months month years year hours hour minutes minute seconds second degrees acres "
+    "hectares mw megawatts megawatt kw kilowatts gw".split())
+# measure words that are units of time: "1929 days" is too rare to outweigh "in 1929 months"
+TIME_NOUNS: Final = frozenset(
+    "days day weeks week months month years year hours hour minutes minute seconds "
+    "second".split())
 # How long each time word is, in days: a duration check compares lengths in its own unit
 TIME_UNITS: Final = {
+    "second": 1 / 86400, "seconds": 1 / 86400,
     "minute": 1 / 1440, "minutes": 1 / 1440, "hour": 1 / 24, "hours": 1 / 24, "day": 1.0,
     "days": 1.0, "week": 7.0, "weeks": 7.0, "month": 30.4375, "months": 30.4375,
     "year": 365.25, "years": 365.25, "fortnight": 14.0, "fortnights": 14.0,
@@ -340,10 +347,12 @@ _A_SPAN: Final = re.compile(
 
 
 def counts_something(text: str, start: int, end: int) -> bool:
-    """Whether the figure at [start, end) counts something ("1517 people died") rather than
-    naming a year ("in 1929 banks failed", "1929 was the worst year")."""
-    nxt = _NEXT_WORD.match(text, end)
-    if nxt is None or nxt.group(1).lower() not in COUNT_NOUNS:
+    """Whether the figure at [start, end) counts or measures something ("1517 people died",
+    "1000 MW") rather than naming a year ("in 1929 banks failed", "1929 was the worst
+    year")."""
+    nxt = _NOUN_AFTER.match(text, end)
+    if nxt is None or (nxt.group(1).lower() not in COUNT_NOUNS
+                       and nxt.group(1).lower() not in MEASURE_NOUNS - TIME_NOUNS):
         return False
     before = _WORD_BEFORE.search(text, max(0, start - 12), start)
     return before is None or before.group(1).lower() not in TIME_WORDS_BEFORE
@@ -366,7 +375,7 @@ def find_quantities(text: str, years: list[tuple[int, int]] | None = None) -> li
         if m:
             hedge = _HEDGES[re.sub(r"\s+", " ", m.group(1).lower())]
             a = m.start(1)
-        nxt = _NEXT_WORD.match(text, b)
+        nxt = _NOUN_AFTER.match(text, b)  # "9,000 people", "a 1,000-tonne lid"
         found.append(Quantity(value, unit, hedge, a, b, nxt.group(1).lower() if nxt else "",
                               scale=scale, noun_end=nxt.end() if nxt else b))
         taken[a:b] = b"\x01" * (b - a)

@@ -161,3 +161,18 @@ def test_a_unit_of_time_after_a_length_word_is_one_of_it(text, noun, hedge, span
                                   "He had a week off."])
 def test_a_unit_of_time_without_a_length_word_is_no_figure(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize("text, value, noun", [
+    ("The reactor produced 1000 MW of power.", 1000, "mw"),
+    ("a 1,000-tonne lid", 1000, "tonne"),
+    ("a 30-kilometre zone", 30, "kilometre"),
+])
+def test_a_measure_after_a_figure_or_its_hyphen_is_its_noun(text, value, noun):
+    [q] = find_quantities(text)
+    assert (q.value, q.noun) == (value, noun)
+
+
+def test_seconds_are_a_length_of_time():
+    [q] = find_quantities("It blew up within 40 seconds.")
+    assert q.in_unit("minutes").value == pytest.approx(40 / 60)
