@@ -851,9 +851,12 @@ def _doer_verbs(doc: Document, people: People, verbs: Phrase, s) -> tuple[
             if r is not None and not r.possessive and not passive:
                 before_at.append(v.first)
                 before.append(r)
-            # (e) "the NEP was introduced by Lenin"
+            # (e) "the NEP was introduced by Lenin", "commanded by the Duke of Parma"
             if v.last < s.last and doc.tokens[v.last].norm == "by":
-                r = people.at_in(s.index, v.last + 1)
+                at = v.last + 1
+                if at + 1 < s.last and doc.tokens[at].norm in ("the", "a", "an"):
+                    at += 1
+                r = people.at_in(s.index, at)
                 if r is not None:
                     after_at.append(v.first)
                     after.append(r)

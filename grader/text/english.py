@@ -40,7 +40,9 @@ _UK_US = (("isation", "ization"), ("ise", "ize"), ("ised", "ized"), ("ising", "i
           ("our", "or"), ("ours", "ors"), ("oured", "ored"), ("ouring", "oring"),
           ("ourite", "orite"), ("ourable", "orable"), ("tre", "ter"), ("tres", "ters"),
           ("ence", "ense"), ("ogue", "og"), ("ogues", "ogs"), ("lled", "led"), ("lling", "ling"),
-          ("ller", "ler"), ("llor", "lor"), ("eable", "able"), ("gement", "gment"), ("amme", "am"))
+          ("ller", "ler"), ("llor", "lor"), ("eable", "able"), ("gement", "gment"), ("amme", "am"),
+          ("vre", "ver"), ("vres", "vers"), ("vred", "vered"), ("vring", "vering"),
+          ("vrable", "verable"))
 
 
 _UK_ENDINGS: Final = tuple(uk for uk, _ in _UK_US)
@@ -55,7 +57,10 @@ def _variants(word: str) -> list[str]:
                 out.append(word[: -len(uk)] + us)
     for mid_uk, mid_us in _UK_INSIDE:
         if mid_uk in word:
-            out.append(word.replace(mid_uk, mid_us))
+            inside = word.replace(mid_uk, mid_us)
+            out.append(inside)
+            if inside.endswith(_UK_ENDINGS):  # "manoeuvre": "maneuvre" -> "maneuver"
+                out.extend(inside[: -len(uk)] + us for uk, us in _UK_US if inside.endswith(uk))
     return out
 
 

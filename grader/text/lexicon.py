@@ -186,12 +186,22 @@ class Lexicon:
             for ent in self.entities.values():
                 if ent.kind not in ("person", "place"):
                     continue
-                for word in ent.name.split():
+                words = ent.name.split()
+                for word in words:
                     w = word.strip(".,'’")
-                    if w[:1].isupper() and w.isalpha():
+                    # in a name of several words, an ordinary word ("Pudding Lane", "North
+                    # Sea", "Labour Party") is not a name when an essay writes it alone
+                    if w[:1].isupper() and w.isalpha() and not (
+                            len(words) > 1 and english.is_common(w.lower())
+                            and w.lower() not in self._single_names()):
                         proper[w.lower()] = w
             self._proper = proper
         return self._proper
+
+    def _single_names(self) -> frozenset[str]:
+        """The lower-case one-word names of people and places ("stalin", "mexico")."""
+        return frozenset(e.name.lower() for e in self.entities.values()
+                         if e.kind in ("person", "place") and len(e.name.split()) == 1)
 
     def first_words(self) -> frozenset[str]:
         if self._firsts is None:

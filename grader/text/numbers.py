@@ -304,12 +304,19 @@ _MONTHS: Final = frozenset(
 _ORDINAL: Final = re.compile(r"(st|nd|rd|th)\b", re.IGNORECASE)
 
 
+_DAY_RANGE_AFTER: Final = re.compile(
+    r"\s*(?:-|–|to\b|and\b)\s*\d{1,2}(?:st|nd|rd|th)?\s+([A-Za-z]+)", re.IGNORECASE)
+
+
 def _is_day(text: str, start: int, end: int) -> bool:
     """'14 April', 'April 14', '24th': a day of the month, not a quantity."""
     if _ORDINAL.match(text, end):
         return True
     nxt = _NEXT_WORD.match(text, end)
     if nxt is not None and nxt.group(1).lower() in _MONTHS:
+        return True
+    rng = _DAY_RANGE_AFTER.match(text, end)  # "7-8 August", "7 and 8 August"
+    if rng is not None and rng.group(1).lower() in _MONTHS:
         return True
     before = _WORD_BEFORE.search(text, max(0, start - 12), start)
     return before is not None and before.group(1).lower() in _MONTHS

@@ -310,3 +310,30 @@ bands:
     assert flags("The designers had also left out a containment building.", rubric) == []
     assert [f for f, _, _ in flags("The reactor had a containment building.", rubric)] == [
         "C1"]
+
+
+def test_a_doer_after_by_the_is_read():
+    from grader import parse_rubric
+
+    rubric = parse_rubric("""
+id: armada
+title: The Armada
+question: Why did it fail?
+lexicon:
+  people:
+    medina: {name: Duke of Medina Sidonia, aliases: [Medina Sidonia]}
+    parma: {name: Duke of Parma, aliases: [Parma]}
+factors:
+  - {id: leadership, title: Leadership, marks: [0, 2, 4], identify: ["command*"]}
+facts:
+  - id: A1
+    statement: The Duke of Medina Sidonia commanded the Armada
+    checks:
+      - {type: person, role: agent, trigger: "armada", verbs: "commanded|led",
+         right: ["@medina"], expected: Medina Sidonia}
+bands:
+  - {band: 1, label: Any, min_marks: 0}
+""")
+    assert [f for f, _, _ in flags("The Armada was commanded by the Duke of Parma.",
+                                   rubric)] == ["A1"]
+    assert flags("The Armada was commanded by the Duke of Medina Sidonia.", rubric) == []

@@ -18,7 +18,8 @@ def test_spelling_mistakes_get_suggestions(rubric):
 
 def test_british_spellings_and_rubric_names_are_not_mistakes(rubric):
     rep = grade("Stalin organised the funeral; Zinoviev, Kamenev, Bukharin and Krupskaya "
-                "criticised the centre of the party's defence of its favourite colour.", rubric)
+                "criticised the centre of the party's defence of its favourite colour and "
+                "manoeuvred.", rubric)
     assert rep.writing.spelling == []
 
 
@@ -32,3 +33,24 @@ def test_proper_nouns_in_lower_case(rubric):
     rep = grade("This is where stalin’s power grew, not in moscow.", rubric)
     assert [(c.word, c.expected) for c in rep.writing.capitalisation] == [
         ("stalin’s", "Stalin’s"), ("moscow", "Moscow")]
+
+
+def test_an_ordinary_word_of_a_longer_name_is_no_capital_letter_mistake():
+    from grader import parse_rubric
+
+    rubric = parse_rubric("""
+id: fire
+title: The Great Fire
+question: Why did it spread?
+lexicon:
+  places:
+    pudding: {name: Pudding Lane}
+    north_sea: {name: North Sea}
+    london: {name: London}
+factors:
+  - {id: spread, title: Spread, marks: [0, 2, 4], identify: ["wind"]}
+bands:
+  - {band: 1, label: Any, min_marks: 0}
+""")
+    rep = grade("The lane was narrow, the sea was calm and london burned.", rubric)
+    assert [c.word for c in rep.writing.capitalisation] == ["london"]

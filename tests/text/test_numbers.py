@@ -176,3 +176,9 @@ def test_a_measure_after_a_figure_or_its_hyphen_is_its_noun(text, value, noun):
 def test_seconds_are_a_length_of_time():
     [q] = find_quantities("It blew up within 40 seconds.")
     assert q.in_unit("minutes").value == pytest.approx(40 / 60)
+
+
+@pytest.mark.parametrize("text", ["on the night of 7-8 August 1588", "on 7 and 8 August",
+                                  "between the 7th-8th August"])
+def test_a_range_of_days_before_a_month_is_no_figure(text):
+    assert find_quantities(text) == []
