@@ -64,7 +64,7 @@ BLIND_SETS = Path(__file__).parent / "fixtures" / "blind"
 
 @pytest.mark.parametrize("essays, rubric_file, floors", [
     # (precision, recall, most flags on correct claims, least presence F1): a little under
-    # the figures of 2026-12-08, so a change that loses ground fails here. (A flag counts as
+    # the figures of 2026-12-08 (armada's are its first contact, still far from usable), so a change that loses ground fails here. (A flag counts as
     # "on a correct claim" when its span overlaps one, even when it also finds the error next
     # to it: titanic's second is "hit the iceberg at 11:40 on the 12th of April".)
     ("stalin16/essays.jsonl", None, (0.95, 0.72, 3, 0.97)),
@@ -76,8 +76,12 @@ BLIND_SETS = Path(__file__).parent / "fixtures" / "blind"
     ("berlinwall/essays.jsonl", "berlinwall/rubric/berlinwall.yaml", (0.75, 0.39, 2, 0.95)),
     ("stalin19/essays.jsonl", None, (0.95, 0.58, 2, 0.96)),
     ("greatfire/essays.jsonl", "greatfire/rubric/greatfire.yaml", (0.92, 0.45, 4, 0.98)),
+    ("stalin20/essays.jsonl", None, (0.95, 0.64, 1, 0.93)),
+    ("stalin21/essays.jsonl", None, (0.84, 0.66, 2, 0.93)),
+    ("chernobyl/essays.jsonl", "chernobyl/rubric/chernobyl.yaml", (0.93, 0.42, 2, 0.95)),
+    ("armada/essays.jsonl", "armada/rubric/armada.yaml", (0.5, 0.2, 5, 0.93)),
 ], ids=["stalin16", "coldwar", "crash-numbers", "stalin17", "titanic-times", "stalin18",
-        "berlinwall", "stalin19", "greatfire"])
+        "berlinwall", "stalin19", "greatfire", "stalin20", "stalin21", "chernobyl", "armada"])
 def test_blind_sets_hold_their_ground(rubric, essays, rubric_file, floors):
     """Sets written from subject briefs by writers who never saw the rules, the last two on
     new questions whose rubrics were written from the documentation alone (see
