@@ -175,6 +175,8 @@ def _trigger_hits(doc: Document, check: FactCheck) -> list[tuple[Hit, bool]]:
                 norm = doc.tokens[i].norm
                 if norm in ANAPHORS and _other_things(doc, i, heads):
                     continue
+                if norm == "that" and not _opens_clause(doc, i, t.first):
+                    continue  # "the ban that Lenin brought in", "said that": not pointing back
                 if norm in ANAPHORS or (norm in heads and i > t.first
                                         and doc.tokens[i - 1].norm == "the"):
                     hits.append((Hit(nxt, i, i + 1), True))
@@ -187,6 +189,15 @@ def _trigger_hits(doc: Document, check: FactCheck) -> list[tuple[Hit, bool]]:
 _NOT_EVENTS: Final = frozenset(
     "time times way point reason reasons factor factors period stage moment day days year "
     "years thing things essay question".split())
+
+
+def _opens_clause(doc: Document, i: int, first: int) -> bool:
+    """Token `i` starts its sentence, or follows a mark or a joining word ("That was in
+    1925", "…, and that was 1925")."""
+    if i == first:
+        return True
+    prev = doc.tokens[i - 1]
+    return not prev.is_word or prev.norm in ("and", "but", "so", "because", "then")
 
 
 def _other_things(doc: Document, i: int, heads: frozenset[str]) -> bool:
@@ -839,7 +850,11 @@ def _doer_verbs(doc: Document, people: People, verbs: Phrase, s) -> tuple[
         after_at: list[int] = []
         after = []
         for v in verbs.find(doc, s.first, s.last):
-            # (d) "Stalin (also) came up with the NEP"
+            # (d) "Stalin (also) came up with the NEP" (not "Stalin started arguing about
+            # the NEP": a verb before a gerund is that gerund's)
+            if v.last < s.last and doc.tokens[v.last].norm.endswith("ing") \
+                    and len(doc.tokens[v.last].norm) > 4:
+                continue
             i = v.first - 1
             passive = False
             while i >= s.first and doc.tokens[i].norm in SUBJECT_GAP:
@@ -933,7 +948,8 @@ def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
     if h >= 0 and hostile[h] >= s.first:
         bound = max(bound, hostile[h] + 3)
     k = bisect_left(at, bound)
-    if k < len(at) and at[k] < hit.first:
+    if k < len(at) and at[k] < hit.first and (
+            not check.who or _listed_with_subject(doc, people, refs[k], hit)):
         return _member_flag(doc, fact, check, hit, refs[k])
     k = bisect_left(at, hit.first)  # one named at the trigger: no hostile word there
     if k < len(at) and at[k] == hit.first and doc.tokens[hit.first].norm not in HOSTILE:
@@ -957,6 +973,16 @@ def _member_flags(doc, people, fact, check, hit) -> list[Flag]:
                 return []
         i += 1
     return _member_flag(doc, fact, check, hit, r)
+
+
+def _listed_with_subject(doc: Document, people: People, r, hit: Hit) -> bool:
+    """A person before a joining trigger is one of its subjects when only list words stand
+    between them and the trigger's subject ("Stalin and Trotsky teamed up"; not "once
+    Trotsky was weaker Stalin teamed up")."""
+    subject = people.last_in_clause_before(doc.clause[hit.first], hit.first)
+    if subject is None or subject.index <= r.index:
+        return True
+    return all(doc.tokens[j].norm in MEMBER_LINKS for j in range(r.last, subject.index))
 
 
 def _member_flag(doc, fact, check, hit, r) -> list[Flag]:

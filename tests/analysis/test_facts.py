@@ -52,6 +52,11 @@ def test_errors_are_flagged(rubric, text, fact, kind):
     "Trotsky was exiled to Alma-Ata in 1928 and deported in 1929.",
     "Stalin had been General Secretary since 1922.",
     "Trotsky was sent to Alma-Ata in 1928 and later expelled from the country altogether.",
+    "Socialism in One Country came in 1924. He used the ban on factions that Lenin brought "
+    "in in 1921.",
+    "Then once Trotsky was weaker Stalin switched sides and teamed up with Bukharin instead.",
+    "Then Stalin started arguing with the left of the party about the NEP.",
+    "Trotsky did not come to the funeral. This made Stalin look like the natural heir.",
     "As General Secretary in 1923 Stalin appointed his friends to key posts.",
     "Since Stalin was General Secretary in 1925, he could appoint people.",
     "Trotsky did not attend the funeral.",
