@@ -64,7 +64,8 @@ BLIND_SETS = Path(__file__).parent / "fixtures" / "blind"
 
 @pytest.mark.parametrize("essays, rubric_file, floors", [
     # (precision, recall, most flags on correct claims, least presence F1): a little under
-    # the figures of 2026-12-08 (armada's are its first contact, still far from usable), so a change that loses ground fails here. (A flag counts as
+    # the figures of 2026-12-08 (armada's are its first contact, still far from usable), so
+    # a change that loses ground fails here. (A flag counts as
     # "on a correct claim" when its span overlaps one, even when it also finds the error next
     # to it: titanic's second is "hit the iceberg at 11:40 on the 12th of April".)
     ("stalin16/essays.jsonl", None, (0.95, 0.72, 3, 0.97)),

@@ -757,6 +757,8 @@ def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
     sent = hit.sentence
     if check.role == "agent":
         return _doer(doc, people, check, hit, s)
+    if check.role == "holder":
+        return _holder(doc, people, hit, s)
     # (a2) "Trotsky's idea of / called Socialism in One Country"
     k = hit.first - 1
     if k - 1 >= s.first and doc.tokens[k].norm in ("of", "called", "named"):
@@ -791,6 +793,46 @@ def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
             if r is not None:
                 return r, r.index
     return _doer(doc, people, check, hit, s)
+
+
+_DETERMINERS: Final = frozenset(("the", "a", "an", "its", "their", "his", "her"))
+_APPOSITION: Final = frozenset((",", "-", "–", "—", ":", "(", "as"))
+
+
+def _holder(doc: Document, people: People, hit: Hit, s):
+    """Who the essay says held an office or role: "Drake was the English commander", "the
+    English commander was Drake", "the Lord Mayor, Bludworth,", "Bludworth, the Lord Mayor",
+    "Drake - commander of the fleet", "English commander Drake". Named people only."""
+    sent = hit.sentence
+    tokens = doc.tokens
+    # a list of keywords or names ("general secretary, Lenin enrolment, testament, …") sets
+    # no one beside a comma in an office
+    listed = sum(1 for i in range(s.first, s.last) if tokens[i].text == ",") >= 3
+    # before the office: "X was/became (the) OFFICE", "X, (the) OFFICE,", "X - OFFICE"
+    k = hit.first - 1
+    if k >= s.first and tokens[k].norm in _DETERMINERS:
+        k -= 1
+    if k >= s.first and (tokens[k].norm in COPULA or (
+            tokens[k].text in _APPOSITION and not (tokens[k].text == "," and (
+                listed or not _closed(doc, hit.last, s))))):
+        r = people.ending_in(sent, k)
+        if r is not None and not r.pronoun and not r.possessive:
+            return r, r.index
+    # after it: "OFFICE was X", "OFFICE, X,", "OFFICE X"
+    j = hit.last
+    comma = j < s.last and tokens[j].text == ","
+    if j < s.last and (tokens[j].norm in COPULA or tokens[j].text in (",", "-", "–", ":")):
+        j += 1
+    r = people.at_in(sent, j)
+    if r is not None and not r.pronoun and not r.possessive and not (
+            comma and (listed or not _closed(doc, r.last, s))):
+        return r, r.index
+    return None
+
+
+def _closed(doc: Document, i: int, s) -> bool:
+    """An apposition ends at token `i`: a mark or the sentence's end follows."""
+    return i >= s.last or doc.tokens[i].text in (",", ".", ")", ";", "!", "?")
 
 
 def _owner_ending(people: People, sentence: int, noun: int):

@@ -220,7 +220,7 @@ def structured_checks(fact: dict[str, Any], kinds: dict[str, str],
     its statement (an order flag's correction tells both facts)."""
     problems: list[tuple[str, str]] = []
     checks: list[dict] = []
-    for key in ("who", "by", "whose", "members", "where"):
+    for key in ("who", "by", "whose", "members", "held_by", "where"):
         for ref in _names(fact.get(key)):
             eid = ref.lstrip("@")
             want = "place" if key == "where" else "person"
@@ -288,6 +288,12 @@ def structured_checks(fact: dict[str, Any], kinds: dict[str, str],
             continue
         checks.append({**base, "type": "person", "role": role, "trigger": what,
                        "verbs": verbs, "right": refs})
+    if fact.get("held_by"):
+        if not what:
+            problems.append(("held_by", "held_by needs the office or role (what:)"))
+        else:
+            checks.append({**base, "type": "person", "role": "holder", "trigger": what,
+                           "right": _names(fact["held_by"])})
     if fact.get("members"):
         if not what:
             problems.append(("members", "members need the group (what:)"))
@@ -351,7 +357,7 @@ def derived_right(fact: dict[str, Any], names: dict[str, str]) -> str:
     place, or the people it names as doers, owners or members. `names` maps lexicon ids to
     the names shown."""
     parts: list[str] = []
-    for key in ("by", "whose", "members"):
+    for key in ("by", "whose", "members", "held_by"):
         people = [names.get(r.lstrip("@"), r.lstrip("@")) for r in _names(fact.get(key))]
         if people:
             parts.append(", ".join(people[:-1]) + " and " + people[-1] if len(people) > 1

@@ -262,7 +262,7 @@ class FactCheckSchema(Schema):
                          validate=validate.OneOf(["left", "right", "either"]))
     # "since" (date checks made from facts as data): only a year right after "since" counts
     role = fields.String(load_default="owner",
-                         validate=validate.OneOf(["owner", "agent", "since"]))
+                         validate=validate.OneOf(["owner", "agent", "holder", "since"]))
     negative = fields.String(load_default=None, allow_none=True)
     found = fields.String(load_default=None, allow_none=True)
     expected = fields.String(load_default=None, allow_none=True)
@@ -354,6 +354,7 @@ class FactSchema(Schema):
     by = NameList(load_default=None)
     whose = NameList(load_default=None)
     members = NameList(load_default=None)
+    held_by = NameList(load_default=None)
     how_many = fields.Nested(HowManySchema, load_default=None)
     time = fields.String(load_default=None)
     happened = fields.Boolean(load_default=None, allow_none=True)

@@ -112,6 +112,8 @@ def test_an_order_flag_tells_both_facts(rubric):
     ({"by": "@stalin", "event": "wrote"}, "facts.X.by", "needs the thing done"),
     ({"what": "@nep", "members": ["@moscow"]}, "facts.X.members", "is a place"),
     ({"event": "died", "before": "F99"}, "facts.X.before", "no fact 'F99'"),
+    ({"held_by": "@stalin"}, "facts.X.held_by", "needs the office"),
+    ({"what": "@nep", "held_by": "@moscow"}, "facts.X.held_by", "is a place"),
     ({"what": "@nep", "how_many": {"unit": "count"}}, "facts[0].how_many",
      "value (with tolerance) or range"),
 ])
