@@ -159,6 +159,20 @@ def _sentence_owners(ident: dict[str, list[Hit]]) -> dict[int, set[str]]:
     return owners
 
 
+def _keyword_line(doc: Document, sentence: int) -> bool:
+    """A sentence of keywords: three commas or more, and a comma or dash for every four
+    words or fewer ("RBMK, positive void coefficient, no containment")."""
+    s = doc.sentences[sentence]
+    marks = words = 0
+    for i in range(s.first, s.last):
+        t = doc.tokens[i]
+        if t.is_word:
+            words += 1
+        elif t.text in (",", "-", "–", "—", ":", ";"):
+            marks += 1
+    return marks >= 3 and words <= 4 * marks
+
+
 def _window(doc: Document, factor: Factor, rubric: Rubric, hits: list[Hit],
             owner: dict[int, set[str]]) -> list[int]:
     """Sentences that talk about the factor: from each mention on, within its paragraph,
@@ -297,6 +311,9 @@ def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],
     # Testament, the funeral and factionalism helped him"): it explains none of them
     window = [s for s in _window(doc, factor, rubric, hits, owner)
               if s not in excluded and len(owner.get(s, ())) < LIST_OF_FACTORS]
+    # a line of keywords ("Design - RBMK, positive void coefficient, no containment.") names
+    # details but explains nothing: its details and links do not count
+    notes = {s for s in window if _keyword_line(doc, s)}
     wset = set(window)
     core = _core_flagged(doc, hits, flagged)
     details = [h for cue in factor.details for h in cue.find(doc)
@@ -304,7 +321,8 @@ def _assess(doc: Document, rubric: Rubric, factor: Factor, hits: list[Hit],
                and not _inaccurate(h, doc, flagged)]
     anchors = _Anchors(hits + details)
     links = [h for cue in [*factor.links, *rubric.links] for h in cue.find(doc)
-             if h.sentence in wset and not _hedged(doc, h) and anchors.near(h)]
+             if h.sentence in wset and not _hedged(doc, h) and anchors.near(h)
+             and h.sentence not in notes]
     distinct = {(h.label or doc.text[doc.tokens[h.first].start:doc.tokens[h.last - 1].end]
                  .lower()) for h in details}
     explained = (factor.explainable and len(distinct) >= max(1, factor.min_details)

@@ -16,6 +16,15 @@ def test_explained_factor_needs_detail_and_link(rubric):
     assert levels(text, rubric)["funeral"] == 2
 
 
+def test_a_line_of_keywords_explains_nothing(rubric):
+    text = ("Testament - too rude, remove him, General Secretary, Krupskaya, kept secret, so "
+            "Stalin kept his job.")
+    assert levels(text, rubric)["testament"] == 1
+    assert levels("Lenin's Testament said Stalin was too rude and should be removed, but "
+                  "Zinoviev and Kamenev kept it secret, so Stalin kept his job.",
+                  rubric)["testament"] == 2
+
+
 def test_mention_without_explanation_is_identified(rubric):
     assert levels("There was also the funeral of Lenin.", rubric)["funeral"] == 1
 
