@@ -11,6 +11,7 @@ from ..rubric.cues import Hit, Phrase
 from ..rubric.model import Fact, FactCheck, Rubric
 from ..text.dates import MONTHS, YearMention, find_yearless_dates
 from ..text.document import Document
+from ..text.lexicon import ARTICLES
 from .claim_flags import CLAUSE_PENALTY
 from .claim_flags import asserted as _asserted
 from .claim_flags import clause_span as _clause_span
@@ -795,7 +796,7 @@ def _agent(doc: Document, people: People, check: FactCheck, hit: Hit):
     return _doer(doc, people, check, hit, s)
 
 
-_DETERMINERS: Final = frozenset(("the", "a", "an", "its", "their", "his", "her"))
+_DETERMINERS: Final = ARTICLES | frozenset(("its", "their", "his", "her"))
 _APPOSITION: Final = frozenset((",", "-", "–", "—", ":", "(", "as"))
 
 
@@ -911,7 +912,7 @@ def _doer_verbs(doc: Document, people: People, verbs: Phrase, s) -> tuple[
             # (e) "the NEP was introduced by Lenin", "commanded by the Duke of Parma"
             if v.last < s.last and doc.tokens[v.last].norm == "by":
                 at = v.last + 1
-                if at + 1 < s.last and doc.tokens[at].norm in ("the", "a", "an"):
+                if at + 1 < s.last and doc.tokens[at].norm in ARTICLES:
                     at += 1
                 r = people.at_in(s.index, at)
                 if r is not None:
@@ -1165,7 +1166,7 @@ def _place_flags(doc, people, fact, check, hit) -> list[Flag]:
         if m.first > 0 and doc.forms[m.first - 1] == "from":
             continue  # where someone came from ("an agent sent from Moscow"), not the place
         before = m.first - 1  # the word before the place, past an article ("in the Crimea")
-        if before > 0 and doc.forms[before] in ("the", "a", "an"):
+        if before > 0 and doc.forms[before] in ARTICLES:
             before -= 1
         if check.right and not check.wrong and (before < 0 or doc.forms[before] not in LOCATIVE):
             continue  # where it happened is "in/at/near …" a place ("built to carry people

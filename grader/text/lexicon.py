@@ -183,6 +183,7 @@ class Lexicon:
         """Lower case -> capitalised, for the words of people's and places' names."""
         if self._proper is None:
             proper: dict[str, str] = {}
+            singles = self._single_names()
             for ent in self.entities.values():
                 if ent.kind not in ("person", "place"):
                     continue
@@ -193,7 +194,7 @@ class Lexicon:
                     # Sea", "Labour Party") is not a name when an essay writes it alone
                     if w[:1].isupper() and w.isalpha() and not (
                             len(words) > 1 and english.is_common(w.lower())
-                            and w.lower() not in self._single_names()):
+                            and w.lower() not in singles):
                         proper[w.lower()] = w
             self._proper = proper
         return self._proper
